@@ -1,0 +1,937 @@
+"""The one place where servicekit checks and coerces its inputs.
+
+Public functions declare, next to their signature, what each argument may be::
+
+    @validated(
+        scores=Array(kind="float", low=1),
+        scale=Interval(kind="int", low=2),
+        method=Options("wilson", "wald"),
+    )
+    def csat(scores, *, scale=5, method="wilson"): ...
+
+At call time :func:`validated` binds the arguments, runs each declared
+:class:`Constraint` (which both checks and coerces: lists, tuples, NumPy arrays and
+pandas Series become NumPy arrays), and calls the function with the coerced values.
+Every failure raises :class:`~servicekit.errors.InvalidInputError` whose message names
+the function, the argument, what was allowed and what was given::
+
+    csat(): 'scores' must be finite; got nan at position 3
+
+The decorator also records each function and its constraints in :data:`REGISTRY`.
+The test suite walks that registry and feeds every constraint the violating values
+that :meth:`Constraint.invalid_values` generates, so bad-input coverage grows with
+every new public function.
+
+Checks that depend on state known only inside the function (``k`` no larger than the
+number of fitted labels, say) call :func:`fail` so their messages look the same.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import inspect
+import math
+import numbers
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, NoReturn, ParamSpec, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from servicekit._typing import BoolArray, DatetimeArray, FloatArray
+from servicekit.errors import InvalidInputError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+__all__ = [
+    "REGISTRY",
+    "Array",
+    "Column",
+    "Constraint",
+    "Flag",
+    "Frame",
+    "InstanceOf",
+    "Interval",
+    "Labels",
+    "NumberMapping",
+    "Options",
+    "Texts",
+    "Times",
+    "as_bool_array",
+    "as_float_array",
+    "described",
+    "fail",
+    "validated",
+]
+
+#: Every function decorated with :func:`validated`, mapped to its declared constraints.
+REGISTRY: dict[Callable[..., Any], dict[str, Constraint]] = {}
+
+_NOT_GIVEN: Any = object()
+
+
+# --------------------------------------------------------------------------- messages
+def fail(
+    function: str,
+    argument: str,
+    problem: str,
+    got: object = _NOT_GIVEN,
+    *,
+    position: int | tuple[int, ...] | None = None,
+) -> NoReturn:
+    """Raise :class:`InvalidInputError` with servicekit's message format.
+
+    Parameters
+    ----------
+    function : str
+        Public name of the function (``"csat"``, ``"QuestionClassifier.top_k"``).
+    argument : str
+        Name of the offending argument.
+    problem : str
+        What the argument must be, e.g. ``"must be finite"``.
+    got : object, optional
+        The offending value, shown after ``"; got "`` as its ``repr``; wrap a free
+        description in :func:`described` to show it verbatim.
+    position : int or tuple of int, optional
+        Where in an array the offending value sits; appended as ``"at position i"``.
+
+    Examples
+    --------
+    >>> fail("csat", "scale", "must be an integer >= 2", 1)
+    Traceback (most recent call last):
+    ...
+    servicekit.errors.InvalidInputError: csat(): 'scale' must be an integer >= 2; got 1
+    >>> fail("csat", "scores", "must be ratings in 1..5", 7.0, position=2)
+    Traceback (most recent call last):
+    ...
+    servicekit.errors.InvalidInputError: csat(): 'scores' must be ratings in 1..5; got 7.0 at position 2
+    """
+    message = f"'{argument}' {problem}"
+    if got is not _NOT_GIVEN:
+        message += f"; got {_show(got) if position is None else _show(_at(got, position))}"
+    raise InvalidInputError(message, function=function, argument=argument)
+
+
+def _show(value: object, limit: int = 60) -> str:
+    """Short, unambiguous rendering of a bad value for an error message."""
+    if isinstance(value, _Described):
+        return value.text
+    if isinstance(value, float) and math.isnan(value):
+        return "nan"
+    if isinstance(value, np.generic):
+        value = value.item()
+    text = repr(value)
+    if isinstance(value, (np.ndarray, pd.Series, pd.DataFrame, list, tuple, dict, set)):
+        text = f"{type(value).__name__} {text}"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+@dataclass(frozen=True)
+class _Described:
+    """A pre-rendered description of a bad value (e.g. ``"a 2-d array of shape (3, 2)"``)."""
+
+    text: str
+
+
+def described(text: str) -> Any:
+    """Wrap a free description of a bad value so :func:`fail` shows it verbatim."""
+    return _Described(text)
+
+
+def _at(value: object, position: int | tuple[int, ...]) -> _Described:
+    pos = position if isinstance(position, int) else position if len(position) > 1 else position[0]
+    return _Described(f"{_show(value)} at position {pos}")
+
+
+def _type_name(value: object) -> _Described:
+    return _Described(f"{_show(value)} (type {type(value).__name__})")
+
+
+# --------------------------------------------------------------------------- constraints
+@dataclass(frozen=True)
+class _Context:
+    function: str
+    argument: str
+    arguments: Mapping[str, Any]  # the call's arguments, already coerced where checked
+
+    def fail(self, problem: str, got: object = _NOT_GIVEN) -> NoReturn:
+        fail(self.function, self.argument, problem, got)
+
+
+class Constraint:
+    """What one argument may be; checks, coerces and describes violations of itself.
+
+    Subclasses implement :meth:`coerce` (return the coerced value or call
+    ``ctx.fail``) and :meth:`invalid_values` (values that must be rejected, for the
+    generated bad-input tests). ``optional=True`` lets ``None`` through unchanged.
+    """
+
+    optional: bool = False
+
+    def check(self, value: Any, ctx: _Context) -> Any:
+        """Return ``value`` coerced, or raise :class:`InvalidInputError`."""
+        if value is None:
+            if self.optional:
+                return None
+            ctx.fail(f"must be {self.describe()}", None)
+        return self.coerce(value, ctx)
+
+    def coerce(self, value: Any, ctx: _Context) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def describe(self) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def invalid_values(self, valid: Any) -> Iterator[tuple[str, Any]]:
+        """Yield ``(label, value)`` pairs that violate this constraint.
+
+        ``valid`` is a value that satisfies it (used to derive, e.g., a value one
+        element too short).
+        """
+        if not self.optional:
+            yield "None", None
+
+
+# ----- arrays of numbers ------------------------------------------------------------
+ArrayKind = Literal["float", "int", "bool", "duration"]
+
+
+@dataclass(frozen=True)
+class Array(Constraint):
+    """An array of numbers, booleans or durations.
+
+    Parameters
+    ----------
+    kind : {"float", "int", "bool", "duration"}
+        ``"float"`` coerces to float64; ``"int"`` requires whole numbers (returned as
+        float64 for arithmetic, checked to be integral); ``"bool"`` accepts booleans or
+        0/1 and returns a bool array; ``"duration"`` accepts seconds as numbers or
+        timedelta values (``numpy.timedelta64``, ``datetime.timedelta``, pandas
+        ``Timedelta``) and returns float seconds.
+    ndim : int
+        Required number of dimensions (1 or 2).
+    min_len : int
+        Minimum length along the first axis.
+    allow_nan : bool
+        Let NaN (and None, NaT) through as "missing"; infinities are always rejected.
+    low, high : float, optional
+        Bounds on every value; ``low_open``/``high_open`` make them strict.
+    same_length_as : str, optional
+        Name of another argument whose length this one must match.
+    scalar_ok : bool
+        Accept a scalar and broadcast it to the length of ``same_length_as``.
+    """
+
+    kind: ArrayKind = "float"
+    ndim: int = 1
+    min_len: int = 1
+    allow_nan: bool = False
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+    same_length_as: str | None = None
+    scalar_ok: bool = False
+    optional: bool = False
+
+    def describe(self) -> str:
+        what = {
+            "float": "numbers",
+            "int": "whole numbers",
+            "bool": "booleans (True/False or 1/0)",
+            "duration": "durations (seconds or timedeltas)",
+        }[self.kind]
+        return f"a {self.ndim}-d array of {what}"
+
+    # -- coercion
+    def coerce(self, value: Any, ctx: _Context) -> Any:
+        if isinstance(value, (str, bytes, dict, set, frozenset)) or (
+            isinstance(value, pd.DataFrame) and self.ndim == 1
+        ):
+            ctx.fail(f"must be {self.describe()}", _type_name(value))
+        if self.scalar_ok and np.ndim(value) == 0 and not isinstance(value, pd.DataFrame):
+            arr = self._to_array(np.asarray([value], dtype=object), ctx)
+            self._check_values(arr, ctx)
+            if self.same_length_as is not None:
+                other = ctx.arguments.get(self.same_length_as)
+                if other is not None and hasattr(other, "__len__"):
+                    arr = np.repeat(arr, len(other))
+            return arr
+        arr = self._to_array(value, ctx)
+        if arr.ndim != self.ndim:
+            ctx.fail(
+                f"must be {self.describe()}",
+                _Described(f"a {arr.ndim}-d array of shape {arr.shape}"),
+            )
+        if arr.shape[0] < self.min_len:
+            ctx.fail(
+                f"must have at least {self.min_len} element{'s' if self.min_len != 1 else ''}",
+                _Described(f"{arr.shape[0]}"),
+            )
+        if self.same_length_as is not None:
+            other = ctx.arguments.get(self.same_length_as)
+            if other is not None and hasattr(other, "__len__") and len(other) != arr.shape[0]:
+                ctx.fail(
+                    f"must have the same length as '{self.same_length_as}' ({len(other)})",
+                    _Described(f"length {arr.shape[0]}"),
+                )
+        self._check_values(arr, ctx)
+        return arr
+
+    def _to_array(self, value: Any, ctx: _Context) -> np.ndarray[Any, Any]:
+        raw = value.to_numpy() if isinstance(value, (pd.Series, pd.Index, pd.DataFrame)) else value
+        try:
+            obj = np.asarray(raw)
+        except ValueError:  # ragged nested lists
+            ctx.fail(f"must be {self.describe()}", _Described("a ragged sequence"))
+        if self.kind == "duration" and (
+            obj.dtype.kind == "m" or (obj.dtype == object and _any_timedelta(obj))
+        ):
+            return _timedeltas_to_seconds(obj, ctx, self.allow_nan)
+        if obj.dtype.kind == "b":
+            return obj if self.kind == "bool" else obj.astype(np.float64)
+        if obj.dtype.kind in "iuf":
+            out = obj.astype(np.float64, copy=False)
+        else:
+            out = np.empty(obj.shape, dtype=np.float64)
+            for index, item in np.ndenumerate(obj):
+                out[index] = _one_number(item, index, ctx, self.describe(), self.allow_nan)
+        if self.kind == "bool":
+            return self._to_bool(out, ctx)
+        return out
+
+    def _to_bool(self, arr: FloatArray, ctx: _Context) -> np.ndarray[Any, Any]:
+        nan = np.isnan(arr)
+        bad = ~nan & (arr != 0) & (arr != 1)
+        if bad.any() or (nan.any() and not self.allow_nan):
+            position = np.argwhere(bad | (nan & ~self.allow_nan))[0]
+            ctx.fail(f"must be {self.describe()}", _at(arr[tuple(position)], tuple(position)))
+        return arr if self.allow_nan and nan.any() else arr.astype(bool)
+
+    def _check_values(self, arr: np.ndarray[Any, Any], ctx: _Context) -> None:
+        if arr.dtype == bool:
+            return
+        nan = np.isnan(arr)
+        if not self.allow_nan and nan.any():
+            ctx.fail("must be finite", _at(math.nan, _first(nan)))
+        inf = np.isinf(arr)
+        if inf.any():
+            ctx.fail("must be finite", _at(arr[tuple(np.argwhere(inf)[0])], _first(inf)))
+        valid = arr[~nan]
+        if self.kind == "int":
+            frac = arr != np.round(arr)
+            frac &= ~nan
+            if frac.any():
+                ctx.fail("must hold whole numbers", _at(arr[_first(frac)], _first(frac)))
+        if self.low is not None and valid.size:
+            below = (arr <= self.low) if self.low_open else (arr < self.low)
+            if below.any():
+                op = ">" if self.low_open else ">="
+                ctx.fail(f"must be {op} {_num(self.low)}", _at(arr[_first(below)], _first(below)))
+        if self.high is not None and valid.size:
+            above = (arr >= self.high) if self.high_open else (arr > self.high)
+            if above.any():
+                op = "<" if self.high_open else "<="
+                ctx.fail(f"must be {op} {_num(self.high)}", _at(arr[_first(above)], _first(above)))
+
+    # -- generated bad inputs
+    def invalid_values(self, valid: Any) -> Iterator[tuple[str, Any]]:
+        yield from super().invalid_values(valid)
+        yield "a string", "not an array"
+        yield "a dict", {"a": 1}
+        yield "non-numeric element", ["x"] * max(self.min_len, 1)
+        good = np.asarray(valid.to_numpy() if isinstance(valid, pd.Series) else valid)
+        if self.scalar_ok and good.ndim == 0:
+            good = np.asarray([good])
+        if good.ndim == self.ndim and good.shape[0] >= 1:
+            if self.kind in ("float", "int", "duration") and good.dtype.kind in "iuf":
+                if not self.allow_nan:
+                    with_nan = good.astype(float).copy()
+                    with_nan.flat[-1] = np.nan
+                    yield "NaN", with_nan
+                with_inf = good.astype(float).copy()
+                with_inf.flat[-1] = np.inf
+                yield "inf", with_inf
+                if self.kind == "int":
+                    frac = good.astype(float).copy()
+                    frac.flat[-1] = 0.5 + (self.low if self.low is not None else 0)
+                    yield "non-integer", frac
+                if self.low is not None:
+                    below = good.astype(float).copy()
+                    below.flat[-1] = self.low - 1 if not self.low_open else self.low
+                    yield "below the lower bound", below
+                if self.high is not None:
+                    above = good.astype(float).copy()
+                    above.flat[-1] = self.high + 1 if not self.high_open else self.high
+                    yield "above the upper bound", above
+            if self.kind == "bool":
+                two = good.astype(float).copy()
+                two.flat[-1] = 2.0
+                yield "a non-boolean", two
+            if self.ndim == 1:
+                yield "2-d", np.stack([good, good], axis=1)
+                if self.same_length_as is not None:
+                    yield "one element too many", np.concatenate([good, good[-1:]])
+            else:
+                yield "1-d", good.reshape(-1)[:1] if good.size else good.reshape(-1)
+        if self.min_len >= 1 and not (self.scalar_ok and self.same_length_as):
+            yield "empty", np.empty((0,) * self.ndim)
+
+
+def _first(mask: np.ndarray[Any, Any]) -> Any:
+    where = np.argwhere(mask)[0]
+    return int(where[0]) if where.size == 1 else tuple(int(i) for i in where)
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+def _one_number(item: Any, index: tuple[int, ...], ctx: _Context, what: str, nan_ok: bool) -> float:
+    if item is None or item is pd.NaT or item is pd.NA:
+        if nan_ok:
+            return math.nan
+        ctx.fail("must be finite", _at(item, index))
+    if isinstance(item, (bool, np.bool_)):
+        return float(item)
+    if isinstance(item, numbers.Real):
+        return float(item)
+    ctx.fail(f"must be {what}", _at(item, index))
+
+
+def _any_timedelta(obj: np.ndarray[Any, Any]) -> bool:
+    return any(isinstance(v, (_dt.timedelta, np.timedelta64)) for v in obj.ravel()[:50])
+
+
+def _timedeltas_to_seconds(obj: np.ndarray[Any, Any], ctx: _Context, nan_ok: bool) -> FloatArray:
+    try:
+        td = pd.to_timedelta(obj.ravel())
+    except (ValueError, TypeError):
+        ctx.fail("must be durations (seconds or timedeltas)", _Described("a mix of types"))
+    seconds: FloatArray = np.asarray(td.total_seconds(), dtype=np.float64).reshape(obj.shape)
+    if not nan_ok and np.isnan(seconds).any():
+        ctx.fail("must be finite", _at(pd.NaT, _first(np.isnan(seconds))))
+    return seconds
+
+
+# ----- instants ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Times(Constraint):
+    """A 1-d array of instants; returns ``datetime64[ns]`` (timezone-aware input becomes UTC).
+
+    Accepts datetime64 arrays, pandas Series/Index of Timestamps, ``datetime`` objects
+    and ISO-8601 strings. Plain numbers are rejected: their unit would be a guess.
+    ``allow_nat`` lets missing instants (NaT, None, NaN) through.
+    """
+
+    allow_nat: bool = False
+    min_len: int = 1
+    same_length_as: str | None = None
+    optional: bool = False
+
+    def describe(self) -> str:
+        return "a 1-d array of instants (datetime64, Timestamps or ISO-8601 strings)"
+
+    def coerce(self, value: Any, ctx: _Context) -> DatetimeArray:
+        if isinstance(value, (str, bytes, dict, set, pd.DataFrame)) or np.ndim(value) != 1:
+            ctx.fail(f"must be {self.describe()}", _type_name(value))
+        raw = value.to_numpy() if isinstance(value, (pd.Series, pd.Index)) else np.asarray(value)
+        if raw.dtype.kind in "iufb":
+            ctx.fail(f"must be {self.describe()}", _Described(f"numbers of dtype {raw.dtype}"))
+        if raw.dtype.kind == "M":
+            out = raw.astype("datetime64[ns]")
+        else:
+            out = np.empty(raw.shape, dtype="datetime64[ns]")
+            for i, item in enumerate(raw):
+                out[i] = _one_instant(item, i, ctx, self.describe())
+        if out.shape[0] < self.min_len:
+            ctx.fail(f"must have at least {self.min_len} element(s)", _Described(f"{out.shape[0]}"))
+        if self.same_length_as is not None:
+            other = ctx.arguments.get(self.same_length_as)
+            if other is not None and hasattr(other, "__len__") and len(other) != out.shape[0]:
+                ctx.fail(
+                    f"must have the same length as '{self.same_length_as}' ({len(other)})",
+                    _Described(f"length {out.shape[0]}"),
+                )
+        nat = np.isnat(out)
+        if not self.allow_nat and nat.any():
+            ctx.fail("must not hold missing instants (NaT)", _at(pd.NaT, _first(nat)))
+        return out
+
+    def invalid_values(self, valid: Any) -> Iterator[tuple[str, Any]]:
+        yield from super().invalid_values(valid)
+        yield "a string", "2024-01-01"
+        yield "numbers", [1.0, 2.0]
+        yield "unparseable string", ["not a date"]
+        yield "empty", np.array([], dtype="datetime64[ns]")
+        good = np.asarray(self.coerce(valid, _Context("f", "a", {})))
+        if not self.allow_nat:
+            yield "NaT", np.concatenate([good[:-1], np.array(["NaT"], dtype="datetime64[ns]")])
+        if self.same_length_as is not None:
+            yield "one element too many", np.concatenate([good, good[-1:]])
+
+
+def _one_instant(item: Any, index: int, ctx: _Context, what: str) -> np.datetime64:
+    if item is None or item is pd.NaT or (isinstance(item, float) and math.isnan(item)):
+        return np.datetime64("NaT", "ns")
+    if isinstance(item, (str, _dt.datetime, _dt.date, np.datetime64, pd.Timestamp)):
+        try:
+            stamp = pd.Timestamp(item)
+        except (ValueError, TypeError):
+            ctx.fail(f"must be {what}", _at(item, index))
+        if stamp is pd.NaT:
+            return np.datetime64("NaT", "ns")
+        # .value counts nanoseconds since the epoch in UTC, so aware stamps become UTC.
+        instant: np.datetime64 = np.datetime64(int(stamp.value), "ns")
+        return instant
+    ctx.fail(f"must be {what}", _at(item, index))
+
+
+# ----- scalars -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Interval(Constraint):
+    """A real or integer scalar in a (half-)open or closed interval.
+
+    ``kind="duration"`` also accepts timedeltas and returns seconds as a float.
+    Booleans are never numbers here: ``True`` for ``confidence`` is a mistake.
+    """
+
+    kind: Literal["real", "int", "duration"] = "real"
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+    optional: bool = False
+
+    def describe(self) -> str:
+        noun = {"real": "a real number", "int": "an integer", "duration": "a duration in seconds"}
+        text = noun[self.kind]
+        if self.low is not None and self.high is not None:
+            lb, hb = ("(" if self.low_open else "["), (")" if self.high_open else "]")
+            text += f" in {lb}{_num(self.low)}, {_num(self.high)}{hb}"
+        elif self.low is not None:
+            text += f" {'>' if self.low_open else '>='} {_num(self.low)}"
+        elif self.high is not None:
+            text += f" {'<' if self.high_open else '<='} {_num(self.high)}"
+        return text + (" or None" if self.optional else "")
+
+    def coerce(self, value: Any, ctx: _Context) -> float | int:
+        if self.kind == "duration" and isinstance(value, (_dt.timedelta, np.timedelta64)):
+            number: float | int = float(pd.Timedelta(value).total_seconds())
+        elif isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+            ctx.fail(f"must be {self.describe()}", _type_name(value))
+        else:
+            number = float(value) if not isinstance(value, numbers.Integral) else int(value)
+        if isinstance(number, float) and not math.isfinite(number):
+            ctx.fail(f"must be {self.describe()}", number)
+        if self.kind == "int":
+            if isinstance(number, float) and not number.is_integer():
+                ctx.fail(f"must be {self.describe()}", number)
+            number = int(number)
+        if self.low is not None and (number <= self.low if self.low_open else number < self.low):
+            ctx.fail(f"must be {self.describe()}", number)
+        if self.high is not None and (
+            number >= self.high if self.high_open else number > self.high
+        ):
+            ctx.fail(f"must be {self.describe()}", number)
+        return float(number) if self.kind == "duration" else number
+
+    def invalid_values(self, valid: Any) -> Iterator[tuple[str, Any]]:
+        yield from super().invalid_values(valid)
+        yield "a string", "1"
+        yield "a bool", True
+        yield "NaN", math.nan
+        yield "inf", math.inf
+        if self.kind == "int":
+            yield "non-integer", (self.low if self.low is not None else 0) + 0.5
+        if self.low is not None:
+            yield "below the lower bound", self.low if self.low_open else self.low - 1
+        if self.high is not None:
+            yield "above the upper bound", self.high if self.high_open else self.high + 1
+
+
+@dataclass(frozen=True, init=False)
+class Options(Constraint):
+    """One of a fixed set of values (usually strings naming a method)."""
+
+    values: tuple[Hashable, ...]
+    optional: bool = False
+
+    def __init__(self, *values: Hashable, optional: bool = False):
+        object.__setattr__(self, "values", values)
+        object.__setattr__(self, "optional", optional)
+
+    def describe(self) -> str:
+        return "one of " + ", ".join(repr(v) for v in self.values)
+
+    def coerce(self, value: Any, ctx: _Context) -> Any:
+        try:
+            known = value in self.values
+        except TypeError:  # unhashable
+            known = False
+        if not known or isinstance(value, bool) != any(isinstance(v, bool) for v in self.values):
+            ctx.fail(f"must be {self.describe()}", value)
+        return value
+
+    def invalid_values(self, valid: Any) -> Iterator[tuple[str, Any]]:
+        yield from super().invalid_values(valid)
+        yield "an unknown option", "no-such-option"
+        yield "a list", list(self.values[:1])
+
+
+@dataclass(frozen=True)
+class Flag(Constraint):
+    """A boolean (``True``/``False`` or NumPy's ``bool_``); 0/1 and strings are rejected."""
+
+    optional: bool = False
+
+    def describe(self) -> str:
+        return "True or False"
+
+    def coerce(self, value: Any, ctx: _Context) -> bool:
+        if not isinstance(value, (bool, np.bool_)):
+            ctx.fail(f"must be {self.describe()}", _type_name(value))
+        return bool(value)
+
+    def invalid_values(self, valid: Any) -> Iterator[tuple[str, Any]]:
+        yield from super().invalid_values(valid)
+        yield "a string", "yes"
+        yield "an int", 1
+
+
+@dataclass(frozen=True, init=False)
+class InstanceOf(Constraint):
+    """An instance of one of the given types (no coercion)."""
+
+    types: tuple[type, ...]
+    optional: bool = False
+
+    def __init__(self, *types: type, optional: bool = False):
+        object.__setattr__(self, "types", types)
+        object.__setattr__(self, "optional", optional)
+
+    def describe(self) -> str:
+        return "an instance of " + " or ".join(t.__name__ for t in self.types)
+
+    def coerce(self, value: Any, ctx: _Context) -> Any:
+        if not isinstance(value, self.types) or (
+            isinstance(value, bool) and bool not in self.types
+        ):
+            ctx.fail(f"must be {self.describe()}", _type_name(value))
+        return value
+
+    def invalid_values(self, valid: Any) -> Iterator[tuple[str, Any]]:
+        yield from super().invalid_values(valid)
+        yield "an object of another type", object()
+
+
+# ----- texts and labels ----------------------------------------------------------------
+@dataclass(frozen=True)
+class Texts(Constraint):
+    """A sequence of non-empty strings; returns ``list[str]``.
+
+    ``single_ok=True`` also accepts one string and wraps it in a list. Blank strings
+    (only whitespace) are rejected unless ``allow_blank=True``.
+    """
+
+    min_len: int = 1
+    allow_blank: bool = False
+    single_ok: bool = False
+    same_length_as: str | None = None
+    optional: bool = False
+
+    def describe(self) -> str:
+        return "a sequence of non-empty strings" + (" or one string" if self.single_ok else "")
+
+    def coerce(self, value: Any, ctx: _Context) -> list[str]:
+        if isinstance(value, str):
+            if not self.single_ok:
+                ctx.fail(f"must be {self.describe()}", _type_name(value))
+            value = [value]
+        if isinstance(value, (pd.Series, pd.Index, np.ndarray)):
+            if np.ndim(value) != 1:
+                ctx.fail(
+                    f"must be {self.describe()}", _Described(f"an array of shape {np.shape(value)}")
+                )
+            value = list(value)
+        if not isinstance(value, Sequence) or isinstance(value, bytes):
+            ctx.fail(f"must be {self.describe()}", _type_name(value))
+        out = list(value)
+        for i, item in enumerate(out):
+            if not isinstance(item, str):
+                ctx.fail("must hold only strings", _at(item, i))
+            if not self.allow_blank and not item.strip():
+                ctx.fail("must not hold empty strings", _at(item, i))
+        if len(out) < self.min_len:
+            ctx.fail(f"must have at least {self.min_len} element(s)", _Described(str(len(out))))
+        _check_same_length(self.same_length_as, len(out), ctx)
+        return out
+
+    def invalid_values(self, valid: Any) -> Iterator[tuple[str, Any]]:
+        yield from super().invalid_values(valid)
+        yield "a number", 3
+        yield "a non-string element", ["fine", 3]
+        yield "a NaN element", ["fine", math.nan]
+        yield "an empty string", ["fine", ""]
+        yield "empty", []
+        if self.same_length_as is not None:
+            good = [valid] if isinstance(valid, str) else list(valid)
+            yield "one element too many", [*good, good[-1]]
+
+
+@dataclass(frozen=True)
+class Labels(Constraint):
+    """Class labels: a 1-d sequence of strings or integers without missing values.
+
+    Returns a NumPy array of the labels (strings stay strings). ``min_classes``
+    requires that many distinct labels (a classifier needs at least two).
+    """
+
+    min_classes: int = 1
+    same_length_as: str | None = None
+    optional: bool = False
+
+    def describe(self) -> str:
+        return "a 1-d sequence of labels (strings or integers)"
+
+    def coerce(self, value: Any, ctx: _Context) -> np.ndarray[Any, Any]:
+        if isinstance(value, (str, bytes, dict, set, pd.DataFrame)) or np.ndim(value) != 1:
+            ctx.fail(f"must be {self.describe()}", _type_name(value))
+        items = list(value.to_numpy() if isinstance(value, (pd.Series, pd.Index)) else value)
+        for i, item in enumerate(items):
+            if item is None or item is pd.NA or (isinstance(item, float) and math.isnan(item)):
+                ctx.fail("must not hold missing labels", _at(item, i))
+            if isinstance(item, (float, np.floating)) or not isinstance(
+                item, (str, numbers.Integral, np.integer)
+            ):
+                ctx.fail("must hold strings or integers", _at(item, i))
+        if not items:
+            ctx.fail("must have at least 1 element", _Described("0"))
+        _check_same_length(self.same_length_as, len(items), ctx)
+        if len({isinstance(item, str) for item in items}) > 1:
+            ctx.fail("must hold labels of one type (all strings or all integers)", _type_name(value))
+        arr = np.asarray(items)
+        if arr.dtype.kind not in "iuUS":  # pragma: no cover - defensive
+            ctx.fail(
+                "must hold labels of one type (all strings or all integers)", _type_name(value)
+            )
+        distinct = len(np.unique(arr))
+        if distinct < self.min_classes:
+            ctx.fail(
+                f"must hold at least {self.min_classes} distinct labels", _Described(str(distinct))
+            )
+        return arr
+
+    def invalid_values(self, valid: Any) -> Iterator[tuple[str, Any]]:
+        yield from super().invalid_values(valid)
+        yield "a string", "label"
+        yield "empty", []
+        good = list(valid)
+        yield "a missing label", [*good[:-1], None]
+        yield "a NaN label", [*good[:-1], math.nan]
+        if self.min_classes >= 2:
+            yield "a single class", [good[0]] * len(good)
+        if self.same_length_as is not None:
+            yield "one element too many", [*good, good[-1]]
+
+
+def _check_same_length(other_name: str | None, length: int, ctx: _Context) -> None:
+    if other_name is None:
+        return
+    other = ctx.arguments.get(other_name)
+    if other is not None and hasattr(other, "__len__") and len(other) != length:
+        ctx.fail(
+            f"must have the same length as '{other_name}' ({len(other)})",
+            _Described(f"length {length}"),
+        )
+
+
+# ----- tables --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Frame(Constraint):
+    """A pandas DataFrame with at least ``min_rows`` rows and the ``columns`` listed."""
+
+    columns: tuple[str, ...] = ()
+    min_rows: int = 1
+    optional: bool = False
+
+    def describe(self) -> str:
+        return "a pandas DataFrame"
+
+    def coerce(self, value: Any, ctx: _Context) -> pd.DataFrame:
+        if not isinstance(value, pd.DataFrame):
+            ctx.fail(f"must be {self.describe()}", _type_name(value))
+        missing = [c for c in self.columns if c not in value.columns]
+        if missing:
+            ctx.fail(
+                f"must have the column(s) {missing}", _Described(f"columns {list(value.columns)}")
+            )
+        if len(value) < self.min_rows:
+            ctx.fail(f"must have at least {self.min_rows} row(s)", _Described(str(len(value))))
+        return value
+
+    def invalid_values(self, valid: Any) -> Iterator[tuple[str, Any]]:
+        yield from super().invalid_values(valid)
+        yield "a list", [[1, 2]]
+        if self.min_rows >= 1:
+            yield "no rows", valid.iloc[:0]
+        if self.columns:
+            yield "a missing column", valid.drop(columns=[self.columns[0]])
+
+
+@dataclass(frozen=True)
+class Column(Constraint):
+    """The name of a column of the DataFrame passed as argument ``frame``.
+
+    ``many=True`` also accepts a list of names (returned as a list).
+    """
+
+    frame: str
+    many: bool = False
+    optional: bool = False
+
+    def describe(self) -> str:
+        return f"a column name of '{self.frame}'" + (" or a list of them" if self.many else "")
+
+    def coerce(self, value: Any, ctx: _Context) -> Any:
+        names = list(value) if self.many and isinstance(value, (list, tuple)) else [value]
+        if self.many and not names:
+            ctx.fail(f"must be {self.describe()}", value)
+        table = ctx.arguments.get(self.frame)
+        for name in names:
+            if not isinstance(name, Hashable) or isinstance(name, (list, tuple)):
+                ctx.fail(f"must be {self.describe()}", _type_name(name))
+            if isinstance(table, pd.DataFrame) and name not in table.columns:
+                ctx.fail(
+                    f"must name a column of '{self.frame}' (one of {list(table.columns)[:12]})",
+                    name,
+                )
+        return names if self.many and isinstance(value, (list, tuple)) else value
+
+    def invalid_values(self, valid: Any) -> Iterator[tuple[str, Any]]:
+        yield from super().invalid_values(valid)
+        yield "an unknown column", "no-such-column"
+        yield "an unhashable value", {"a": 1}
+
+
+@dataclass(frozen=True)
+class NumberMapping(Constraint):
+    """A non-empty mapping of string names to real numbers within [``low``, ``high``].
+
+    Returns a ``dict[str, float]``; messages name the offending key.
+    """
+
+    low: float | None = None
+    high: float | None = None
+    optional: bool = False
+
+    def describe(self) -> str:
+        return "a non-empty mapping of names to numbers" + (
+            f" in [{_num(self.low)}, {_num(self.high)}]"
+            if self.low is not None and self.high is not None
+            else ""
+        )
+
+    def coerce(self, value: Any, ctx: _Context) -> dict[str, float]:
+        if not isinstance(value, Mapping) or not value:
+            ctx.fail(f"must be {self.describe()}", _type_name(value))
+        out: dict[str, float] = {}
+        for key, number in value.items():
+            if not isinstance(key, str):
+                ctx.fail("must have string keys", _type_name(key))
+            if isinstance(number, (bool, np.bool_)) or not isinstance(number, numbers.Real):
+                ctx.fail(f"must map {key!r} to a number", _type_name(number))
+            x = float(number)
+            if not math.isfinite(x):
+                ctx.fail(f"must map {key!r} to a finite number", x)
+            if (self.low is not None and x < self.low) or (self.high is not None and x > self.high):
+                ctx.fail(
+                    f"must map {key!r} to a number in [{_num(self.low or 0)}, {_num(self.high or 0)}]",
+                    x,
+                )
+            out[key] = x
+        return out
+
+    def invalid_values(self, valid: Any) -> Iterator[tuple[str, Any]]:
+        yield from super().invalid_values(valid)
+        yield "a list", [1.0]
+        yield "empty", {}
+        key = next(iter(valid))
+        yield "a NaN value", {**valid, key: math.nan}
+        yield "a string value", {**valid, key: "high"}
+        if self.low is not None:
+            yield "below the lower bound", {**valid, key: self.low - 1}
+        if self.high is not None:
+            yield "above the upper bound", {**valid, key: self.high + 1}
+
+
+# --------------------------------------------------------------------------- decorator
+def validated(**constraints: Constraint) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Declare constraints on a function's arguments and enforce them at each call.
+
+    Arguments are checked in signature order, so ``same_length_as`` may refer to any
+    earlier argument. The function receives the coerced values. For methods the
+    public name is ``ClassName.method``.
+
+    Parameters
+    ----------
+    **constraints : Constraint
+        One per argument name; every name must be a parameter of the function.
+
+    Examples
+    --------
+    >>> @validated(x=Array(low=0), confidence=Interval(low=0, high=1, low_open=True, high_open=True))
+    ... def mean_positive(x, *, confidence=0.95):
+    ...     return float(x.mean())
+    >>> mean_positive([1, 2, 3])
+    2.0
+    >>> mean_positive([1, float("nan")])
+    Traceback (most recent call last):
+    ...
+    servicekit.errors.InvalidInputError: mean_positive(): 'x' must be finite; got nan at position 1
+    >>> mean_positive([1], confidence=1.5)
+    Traceback (most recent call last):
+    ...
+    servicekit.errors.InvalidInputError: mean_positive(): 'confidence' must be a real number in (0, 1); got 1.5
+    """
+
+    def decorate(func: Callable[P, R]) -> Callable[P, R]:
+        signature = inspect.signature(func)
+        unknown = set(constraints) - set(signature.parameters)
+        if unknown:
+            raise TypeError(f"@validated on {func.__qualname__}: no parameter(s) {sorted(unknown)}")
+        order = [name for name in signature.parameters if name in constraints]
+        public_name = func.__qualname__.replace(".<locals>", "")
+
+        @functools.wraps(func)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                bound = signature.bind(*args, **kwargs)
+            except TypeError as exc:
+                raise InvalidInputError(str(exc), function=public_name) from None
+            bound.apply_defaults()
+            arguments = bound.arguments
+            for name in order:
+                ctx = _Context(public_name, name, arguments)
+                arguments[name] = constraints[name].check(arguments[name], ctx)
+            return func(*bound.args, **bound.kwargs)
+
+        REGISTRY[wrapper] = dict(constraints)
+        wrapper.__servicekit_constraints__ = dict(constraints)  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
+
+
+# --------------------------------------------------------------------------- helpers
+def as_float_array(x: Any) -> FloatArray:
+    """View already-validated input as a float64 array (a no-op for coerced arrays)."""
+    return np.asarray(x, dtype=np.float64)
+
+
+def as_bool_array(x: Any) -> BoolArray:
+    """View already-validated input as a bool array (a no-op for coerced arrays)."""
+    return np.asarray(x, dtype=np.bool_)

@@ -1,0 +1,8 @@
+"""servicekit.recommend: not yet implemented (its issue is still to come).
+
+The subpackage exists so the layout is a map of the architecture; it exports nothing yet.
+"""
+
+from __future__ import annotations
+
+__all__: list[str] = []

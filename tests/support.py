@@ -1,0 +1,60 @@
+"""Shared test helpers: the real-data fixture logic and the bad-input case type."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from servicekit._datasets import data_dir
+
+AREAS = ("metrics", "churn", "recommend", "optimize", "classify")
+
+
+def real_data(*parts: str) -> Path:
+    """Path to a file or folder inside the real-data folder.
+
+    Skips the calling test when the folder (or the file) is absent, except under
+    ``CI=true``, where absence fails the run: CI must test on real data.
+    """
+    try:
+        path = data_dir().joinpath(*parts)
+        if not path.exists():
+            raise FileNotFoundError(f"{path} does not exist (see ../shared/data/README.md)")
+    except FileNotFoundError as exc:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"real data required under CI=true: {exc}")
+        pytest.skip(f"real data not available: {exc}")
+    return path
+
+
+@dataclass
+class Case:
+    """One public function (or method) with a valid call, for the generated bad-input test.
+
+    Attributes
+    ----------
+    target : callable
+        The public function, or the method as found on its class (``Cls.method``).
+    valid : callable
+        Returns fresh keyword arguments of a call that succeeds.
+    instance : callable, optional
+        For methods: returns the object to call the method on.
+    skip : dict
+        ``{(argument, label): reason}`` for generated bad values that are in fact valid
+        for this argument (documented, rare).
+    """
+
+    target: Callable[..., Any]
+    valid: Callable[[], dict[str, Any]]
+    instance: Callable[[], Any] | None = None
+    skip: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        func = getattr(self.target, "__func__", self.target)
+        return f"{func.__module__}.{func.__qualname__}"

@@ -1,0 +1,148 @@
+"""Generated bad-input tests.
+
+Every public function decorated with ``@validated`` lands in
+``servicekit._validation.REGISTRY`` together with its declared constraints. Each area
+lists, in ``tests/<area>/cases.py``, a valid call per function (``CASES``). This module
+feeds every declared constraint each violating value its constraint generates (NaN, inf,
+empty, wrong shape, wrong length, out of range, unknown option, wrong type) and asserts
+that :class:`~servicekit.errors.InvalidInputError` names the argument.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import inspect
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from servicekit._validation import REGISTRY, Constraint
+from servicekit.errors import InvalidInputError
+from tests.support import AREAS, Case
+
+# Public methods that take arguments but need no declared constraints, with the reason.
+EXEMPT: dict[str, str] = {}
+
+
+def _load_cases() -> list[Case]:
+    cases: list[Case] = []
+    for area in AREAS:
+        try:
+            module = importlib.import_module(f"tests.{area}.cases")
+        except ModuleNotFoundError:
+            continue
+        cases.extend(module.CASES)
+    return cases
+
+
+CASES = _load_cases()
+
+
+def _function(target: Callable[..., Any]) -> Callable[..., Any]:
+    return getattr(target, "__func__", target)
+
+
+def _constraints(case: Case) -> dict[str, Constraint]:
+    return REGISTRY[_function(case.target)]
+
+
+@functools.cache
+def _instance(case_index: int) -> Any:
+    factory = CASES[case_index].instance
+    assert factory is not None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return factory()
+
+
+def _call(case_index: int, kwargs: dict[str, Any]) -> Any:
+    case = CASES[case_index]
+    if case.instance is None:
+        return case.target(**kwargs)
+    bound = getattr(_instance(case_index), _function(case.target).__name__)
+    return bound(**kwargs)
+
+
+def _valid_value(case: Case, name: str, valid: dict[str, Any]) -> Any:
+    if name in valid:
+        return valid[name]
+    parameter = inspect.signature(_function(case.target)).parameters[name]
+    return parameter.default
+
+
+def _bad_inputs() -> list[Any]:
+    params = []
+    for index, case in enumerate(CASES):
+        valid = case.valid()
+        for name, constraint in _constraints(case).items():
+            for label, bad in constraint.invalid_values(_valid_value(case, name, valid)):
+                if (name, label) in case.skip:
+                    continue
+                params.append(pytest.param(index, name, bad, id=f"{case.name}-{name}-{label}"))
+    return params
+
+
+@pytest.mark.parametrize("case_index", range(len(CASES)), ids=[c.name for c in CASES])
+def test_valid_call_succeeds(case_index: int) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _call(case_index, CASES[case_index].valid())
+
+
+@pytest.mark.parametrize(("case_index", "argument", "bad"), _bad_inputs())
+def test_bad_input_raises_naming_the_argument(case_index: int, argument: str, bad: Any) -> None:
+    kwargs = {**CASES[case_index].valid(), argument: bad}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(InvalidInputError) as info:
+            _call(case_index, kwargs)
+    assert f"'{argument}'" in str(info.value)
+    assert info.value.argument == argument
+
+
+def _public_callables() -> dict[str, Callable[..., Any]]:
+    """Every public function, and every public method taking arguments, of every area."""
+    found: dict[str, Callable[..., Any]] = {}
+    for area in AREAS:
+        module = importlib.import_module(f"servicekit.{area}")
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if inspect.isfunction(obj):
+                found[f"servicekit.{area}.{name}"] = obj
+            elif inspect.isclass(obj) and not issubclass(obj, BaseException):
+                for attr, member in vars(obj).items():
+                    func = getattr(member, "__func__", member)
+                    if attr.startswith("_") or not inspect.isfunction(func):
+                        continue
+                    params = list(inspect.signature(func).parameters)
+                    if isinstance(member, (classmethod, staticmethod)) or params[:1] != ["self"]:
+                        takes_args = len(params) > (0 if isinstance(member, staticmethod) else 1)
+                    else:
+                        takes_args = len(params) > 1
+                    if takes_args:
+                        found[f"servicekit.{area}.{name}.{attr}"] = func
+    return found
+
+
+def test_every_public_callable_declares_its_constraints() -> None:
+    undeclared = sorted(
+        name
+        for name, func in _public_callables().items()
+        if func not in REGISTRY and name not in EXEMPT
+    )
+    assert not undeclared, f"public callables without @validated: {undeclared}"
+
+
+def test_every_registered_function_has_a_case() -> None:
+    covered = {_function(case.target) for case in CASES}
+    public = set(_public_callables().values())
+    missing = sorted(f.__qualname__ for f in REGISTRY if f in public and f not in covered)
+    assert not missing, f"add a valid call to tests/<area>/cases.py for: {missing}"
+
+
+def test_registry_is_exercised() -> None:
+    assert len(CASES) >= 1
+    assert len(_bad_inputs()) >= 10
