@@ -154,7 +154,9 @@ def test_messages_name_function_argument_and_position() -> None:
         InvalidInputError, match=r"'y' must have the same length as 'x' \(2\); got length 1"
     ):
         arrays([1.0, 2.0], [1], [1, 1])
-    with pytest.raises(InvalidInputError, match=r"'flags' must be a 1-d array of booleans.*got 2.0 at position 1"):
+    with pytest.raises(
+        InvalidInputError, match=r"'flags' must be a 1-d array of booleans.*got 2.0 at position 1"
+    ):
         arrays([1.0, 2.0], [1, 1], [1, 2])
     with pytest.raises(
         InvalidInputError, match=r"'x' must be a 1-d array of numbers; got 'x' at position 0"

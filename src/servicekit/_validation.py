@@ -712,7 +712,9 @@ class Labels(Constraint):
             ctx.fail("must have at least 1 element", _Described("0"))
         _check_same_length(self.same_length_as, len(items), ctx)
         if len({isinstance(item, str) for item in items}) > 1:
-            ctx.fail("must hold labels of one type (all strings or all integers)", _type_name(value))
+            ctx.fail(
+                "must hold labels of one type (all strings or all integers)", _type_name(value)
+            )
         arr = np.asarray(items)
         if arr.dtype.kind not in "iuUS":  # pragma: no cover - defensive
             ctx.fail(
