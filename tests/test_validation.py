@@ -21,6 +21,7 @@ from servicekit._validation import (
     Labels,
     NumberMapping,
     Options,
+    Text,
     Texts,
     Times,
     validated,
@@ -70,8 +71,11 @@ def instants(created: Any, resolved: Any) -> tuple[Any, Any]:
     texts=Texts(),
     labels=Labels(min_classes=2, same_length_as="texts"),
     query=Texts(single_ok=True),
+    name=Text(),
 )
-def texts_and_labels(texts: Any, labels: Any, query: Any = "hello") -> tuple[Any, Any, Any]:
+def texts_and_labels(
+    texts: Any, labels: Any, query: Any = "hello", name: str = "tier"
+) -> tuple[Any, Any, Any]:
     return texts, labels, query
 
 

@@ -58,6 +58,7 @@ __all__ = [
     "Labels",
     "NumberMapping",
     "Options",
+    "Text",
     "Texts",
     "Times",
     "as_bool_array",
@@ -680,6 +681,30 @@ class Texts(Constraint):
         if self.same_length_as is not None:
             good = [valid] if isinstance(valid, str) else list(valid)
             yield "one element too many", [*good, good[-1]]
+
+
+@dataclass(frozen=True)
+class Text(Constraint):
+    """One non-empty string (a name, a query); blank strings are rejected."""
+
+    optional: bool = False
+
+    def describe(self) -> str:
+        return "a non-empty string"
+
+    def coerce(self, value: Any, ctx: _Context) -> str:
+        if not isinstance(value, str):
+            ctx.fail(f"must be {self.describe()}", _type_name(value))
+        if not value.strip():
+            ctx.fail(f"must be {self.describe()}", value)
+        return value
+
+    def invalid_values(self, valid: Any) -> Iterator[tuple[str, Any]]:
+        yield from super().invalid_values(valid)
+        yield "a number", 3
+        yield "a list", [valid]
+        yield "an empty string", ""
+        yield "a blank string", "   "
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
-"""servicekit.classify: being built (see its issue); exports nothing yet."""
+"""servicekit.classify: question classification, escalation to a human, routing, FAQ answers."""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from servicekit.classify.routing import route
+
+__all__ = ["route"]
