@@ -197,6 +197,8 @@ def test_times_accept_many_forms() -> None:
     created, resolved = instants(stamps, np.array(["2024-01-03", "NaT"], dtype="datetime64[s]"))
     assert created.dtype == np.dtype("datetime64[ns]")
     assert np.isnat(resolved[1])
+    log_style = instants(["2012/10/09 14:50:17.000", "2012-10-09"], [None, None])[0]
+    assert str(log_style[0]) == "2012-10-09T14:50:17.000000000"
     aware = instants(["2024-01-01T12:00:00+01:00"], [dt.datetime(2024, 1, 1)])[0]
     assert str(aware[0]) == "2024-01-01T11:00:00.000000000"
     with pytest.raises(

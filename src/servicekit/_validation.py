@@ -445,9 +445,7 @@ class Times(Constraint):
         if raw.dtype.kind == "M":
             out = raw.astype("datetime64[ns]")
         else:
-            out = np.empty(raw.shape, dtype="datetime64[ns]")
-            for i, item in enumerate(raw):
-                out[i] = _one_instant(item, i, ctx, self.describe())
+            out = _parse_instants(raw, ctx, self.describe())
         if out.shape[0] < self.min_len:
             ctx.fail(f"must have at least {self.min_len} element(s)", _Described(f"{out.shape[0]}"))
         if self.same_length_as is not None:
@@ -475,12 +473,32 @@ class Times(Constraint):
             yield "one element too many", np.concatenate([good, good[-1:]])
 
 
+_INSTANT_KINDS = frozenset({"string", "datetime", "datetime64", "date", "empty"})
+
+
+def _parse_instants(raw: np.ndarray[Any, Any], ctx: _Context, what: str) -> DatetimeArray:
+    """Vectorised parse of strings/datetimes to naive-UTC datetime64[ns]; loops only to blame."""
+    if pd.api.types.infer_dtype(raw, skipna=True) in _INSTANT_KINDS:
+        series = pd.Series(raw, dtype=object)
+        for layout in ("ISO8601", "mixed"):  # the fast, strict parse first
+            try:
+                # utc=True: aware instants are converted to UTC, naive ones taken as they are.
+                parsed = pd.to_datetime(series, utc=True, format=layout)
+                return np.asarray(parsed.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]"))
+            except (ValueError, TypeError, OverflowError):
+                continue  # next layout, then find and name the offending element below
+    out = np.empty(raw.shape, dtype="datetime64[ns]")
+    for i, item in enumerate(raw):
+        out[i] = _one_instant(item, i, ctx, what)
+    return out
+
+
 def _one_instant(item: Any, index: int, ctx: _Context, what: str) -> np.datetime64:
     if item is None or item is pd.NaT or (isinstance(item, float) and math.isnan(item)):
         return np.datetime64("NaT", "ns")
     if isinstance(item, (str, _dt.datetime, _dt.date, np.datetime64, pd.Timestamp)):
         try:
-            stamp = pd.Timestamp(item)
+            stamp = pd.Timestamp(str(item) if isinstance(item, str) else item)
         except (ValueError, TypeError):
             ctx.fail(f"must be {what}", _at(item, index))
         if stamp is pd.NaT:
