@@ -227,7 +227,10 @@ def nps(
       promoters) and under-covers for small ``n``; offered for comparison with tools
       that use it.
 
-    Both are reported in NPS points and clipped to -100..100.
+    Both are reported in NPS points and clipped to -100..100. The adjusted interval is
+    centred on the shrunken ``p' - d'``, not on the score; from two answers on it
+    always contains the score, but for a single answer it may not (one promoter gives
+    -48.5 to +98.5), a reminder that one answer says little.
 
     Parameters
     ----------
