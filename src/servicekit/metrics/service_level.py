@@ -93,10 +93,10 @@ def service_level(
     denominator; ``"abandoned_negative"`` counts every abandon as a failure and is
     the strictest; ``"abandoned_positive"`` counts abandons within T as successes.
     Always ``abandoned_negative <= ignore_abandoned`` and
-    ``abandoned_negative <= abandoned_positive``. These are the variants contact-centre
-    platforms offer (e.g. Cisco Unified CCE's "service level type" setting:
-    "ignore abandoned calls", "abandoned calls have negative impact", "abandoned calls
-    have positive impact"; Genesys and Zendesk document the same choice).
+    ``abandoned_negative <= abandoned_positive``. They are Cisco Unified CCE's three
+    "service level types" ("ignore abandoned calls", "abandoned calls have negative
+    impact", "abandoned calls have positive impact"); Genesys Cloud's default formula,
+    answered within T over answered plus abandoned, is ``"abandoned_negative"``.
 
     Abandons that waited *less than* ``short_abandon_seconds`` (strictly) are removed
     from ``offered`` in every method: they are usually misdials or callers who heard
@@ -133,9 +133,10 @@ def service_level(
 
     References
     ----------
-    Cisco Unified Contact Center Enterprise, reporting guide, "Service level" and the
-    call type's service level type. Genesys Cloud resource center, "Service level
-    calculations". E. B. Wilson (1927), JASA 22(158), 209-212 (the interval).
+    Cisco Unified ICM/Contact Center Enterprise reporting guides, "Service level type"
+    and "Planning for short calls". Genesys Cloud resource center, "Configure the
+    service level calculation". E. B. Wilson (1927), JASA 22(158), 209-212 (the
+    interval).
 
     Examples
     --------
