@@ -83,11 +83,9 @@ def service_level(
     abandons, ``A`` the answered contacts with wait <= T and ``B`` the abandoned
     contacts with wait <= T, the three methods are
 
-    ============================ ===================================
-    ``"ignore_abandoned"``       ``A / (offered - B)``
-    ``"abandoned_negative"``     ``A / offered``
-    ``"abandoned_positive"``     ``(A + B) / offered``
-    ============================ ===================================
+    - ``"ignore_abandoned"``: ``A / (offered - B)``
+    - ``"abandoned_negative"``: ``A / offered``
+    - ``"abandoned_positive"``: ``(A + B) / offered``
 
     ``"ignore_abandoned"`` (the default) leaves early hang-ups out of the
     denominator; ``"abandoned_negative"`` counts every abandon as a failure and is
