@@ -34,8 +34,6 @@ from servicekit.metrics.proportion import CONFIDENCE, Proportion, warn_if_small
 
 __all__ = ["abandonment_rate", "average_speed_of_answer", "occupancy", "service_level"]
 
-ServiceLevelMethod = Literal["ignore_abandoned", "abandoned_negative", "abandoned_positive"]
-
 _WAITS = Array(kind="duration", low=0)
 _ANSWERED = Array(kind="bool", same_length_as="wait_seconds")
 _SECONDS = Interval(kind="duration", low=0)
@@ -72,7 +70,9 @@ def service_level(
     answered: ArrayLike,
     *,
     answer_within: DurationLike,
-    method: ServiceLevelMethod = "ignore_abandoned",
+    method: Literal[
+        "ignore_abandoned", "abandoned_negative", "abandoned_positive"
+    ] = "ignore_abandoned",
     short_abandon_seconds: DurationLike = 0,
     confidence: float = 0.95,
     min_n: int = 30,
@@ -265,7 +265,9 @@ def average_speed_of_answer(wait_seconds: ArrayLike, answered: ArrayLike) -> flo
         kind="duration", low=0, scalar_ok=True, same_length_as="handle_seconds"
     ),
 )
-def occupancy(handle_seconds: ArrayLike, available_seconds: ArrayLike) -> float:
+def occupancy(
+    handle_seconds: DurationLike | ArrayLike, available_seconds: DurationLike | ArrayLike
+) -> float:
     """Agent occupancy: the share of available (logged-in, not on break) time spent handling.
 
     ``occupancy = sum(handle) / sum(available)``, a fraction in [0, 1]. Pass one
