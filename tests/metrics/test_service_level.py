@@ -75,8 +75,9 @@ def test_timedeltas_are_seconds() -> None:
 
 def test_all_abandoned() -> None:
     wait, answered = [3, 8, 40], [False, False, False]
-    with pytest.warns(SmallSampleWarning, match="based on 0"):
+    with pytest.warns(SmallSampleWarning, match="based on 0") as record:
         ignored = service_level(wait, answered, answer_within=60, min_n=1)
+    assert record[0].filename == __file__  # points at the caller
     assert ignored.n == 0
     assert np.isnan(ignored.value)
     assert (
@@ -84,8 +85,9 @@ def test_all_abandoned() -> None:
         == 0.0
     )
     assert abandonment_rate(wait, answered, min_n=1).value == 1.0
-    with pytest.warns(SmallSampleWarning, match="no answered contact"):
+    with pytest.warns(SmallSampleWarning, match="no answered contact") as record:
         assert np.isnan(average_speed_of_answer(wait, answered))
+    assert record[0].filename == __file__
 
 
 def test_nothing_left_after_dropping_short_abandons() -> None:
