@@ -893,12 +893,15 @@ class NumberMapping(Constraint):
             if not math.isfinite(x):
                 ctx.fail(f"must map {key!r} to a finite number", x)
             if (self.low is not None and x < self.low) or (self.high is not None and x > self.high):
-                ctx.fail(
-                    f"must map {key!r} to a number in [{_num(self.low or 0)}, {_num(self.high or 0)}]",
-                    x,
-                )
+                ctx.fail(f"must map {key!r} to a number {self._bounds()}", x)
             out[key] = x
         return out
+
+    def _bounds(self) -> str:
+        # Only the bounds that exist: a mapping bounded below only must not read "in [0, 0]".
+        if self.low is not None and self.high is not None:
+            return f"in [{_num(self.low)}, {_num(self.high)}]"
+        return f">= {_num(self.low)}" if self.low is not None else f"<= {_num(self.high or 0)}"
 
     def invalid_values(self, valid: Any) -> Iterator[tuple[str, Any]]:
         yield from super().invalid_values(valid)

@@ -145,8 +145,13 @@ def wilson_interval(successes: int, n: int, *, confidence: float = 0.95) -> tupl
     return low, high
 
 
-def warn_if_small(n: int, min_n: int, what: str, *, stacklevel: int = 3) -> None:
-    """Emit :class:`SmallSampleWarning` when ``n < min_n`` (the numbers are still returned)."""
+def warn_if_small(n: int, min_n: int, what: str, *, stacklevel: int = 4) -> None:
+    """Emit :class:`SmallSampleWarning` when ``n < min_n`` (the numbers are still returned).
+
+    The default ``stacklevel`` suits a call from the body of a ``@validated`` public
+    function: this helper, the function, the validation wrapper, then the caller's line,
+    which is where the warning should point.
+    """
     if n < min_n:
         warnings.warn(
             f"{what} is based on {n} observation(s), fewer than min_n={min_n}; "
