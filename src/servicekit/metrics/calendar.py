@@ -39,6 +39,12 @@ def _clock_seconds(value: object, field: str) -> int:
     return total
 
 
+def _clock_text(seconds: int) -> str:
+    """Canonical ``"HH:MM"`` (or ``"HH:MM:SS"``) so equal calendars compare equal."""
+    text = f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+    return text + (f":{seconds % 60:02d}" if seconds % 60 else "")
+
+
 def _holiday(value: object, position: int) -> _dt.date:
     if isinstance(value, (str, _dt.date, np.datetime64, pd.Timestamp)):
         try:
@@ -65,7 +71,8 @@ class BusinessCalendar:
     weekdays : tuple of int, default (0, 1, 2, 3, 4)
         Open days, Monday = 0 ... Sunday = 6 (the default is Monday to Friday).
     opens, closes : str or datetime.time, default "09:00" and "17:00"
-        Local clock times ``"HH:MM"`` or ``"HH:MM:SS"``; ``closes`` may be ``"24:00"``
+        Local clock times ``"HH:MM"`` or ``"HH:MM:SS"`` (stored as such strings);
+        ``closes`` may be ``"24:00"``
         and must be later than ``opens``: a desk open around the clock is
         ``opens="00:00", closes="24:00"``. Shifts across midnight are not supported
         (split them into two calendars and add the results).
@@ -141,6 +148,8 @@ class BusinessCalendar:
             fail("BusinessCalendar", "holidays", "must be a sequence of dates", raw)
         holidays = tuple(sorted({_holiday(value, i) for i, value in enumerate(raw)}))
         object.__setattr__(self, "weekdays", tuple(sorted({int(d) for d in days})))
+        object.__setattr__(self, "opens", _clock_text(opens))
+        object.__setattr__(self, "closes", _clock_text(closes))
         object.__setattr__(self, "holidays", holidays)
 
     @property
