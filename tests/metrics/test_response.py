@@ -32,7 +32,8 @@ def test_accepts_datetime64_series_and_strings_alike() -> None:
 def test_time_zone_aware_input_is_compared_in_utc() -> None:
     created = pd.Series(pd.to_datetime(["2024-03-01 09:00"]).tz_localize("Europe/Rome"))
     responded = pd.Series(pd.to_datetime(["2024-03-01 08:30"]).tz_localize("UTC"))
-    assert response_times(created, responded).tolist() == [5400.0]
+    # 09:00 in Rome (UTC+1 in March) is 08:00 UTC, half an hour before the reply.
+    assert response_times(created, responded).tolist() == [1800.0]
 
 
 def test_calendar_gives_business_seconds() -> None:
