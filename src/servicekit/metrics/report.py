@@ -36,7 +36,7 @@ def _ratings(tickets: pd.DataFrame, column: Hashable, scale: int) -> tuple[np.nd
             "kpi_report",
             "satisfaction",
             f"must hold whole-number ratings 1..{scale} in column {column!r}",
-            described(f"{ratings[at]!r} at position {at}"),
+            described(f"{float(ratings[at])!r} at position {at}"),
         )
     return ratings, rated
 
