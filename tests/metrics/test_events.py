@@ -153,7 +153,7 @@ def test_missing_or_unparseable_values_name_their_row() -> None:
         _convert(_log([good[0], ("A", None, "2024-01-01 09:10")]))  # type: ignore[list-item]
     numbers = _log(good)
     numbers["at"] = [1, 2]
-    with pytest.raises(InvalidInputError, match="'timestamp'.*numbers"):
+    with pytest.raises(InvalidInputError, match=r"'timestamp'.*numbers"):
         _convert(numbers)
 
 

@@ -163,8 +163,11 @@ def test_missing_keys_form_their_own_group_and_empty_stats_are_nan() -> None:
     assert report["n"].sum() == 3
     assert len(report) == 2
     a = report.loc["a"]
-    assert a["responded"] == 0 and np.isnan(a["response_seconds_mean"])
-    assert a["rated"] == 0 and np.isnan(a["csat"]) and np.isnan(a["csat_ci_low"])
+    assert a["responded"] == 0
+    assert np.isnan(a["response_seconds_mean"])
+    assert a["rated"] == 0
+    assert np.isnan(a["csat"])
+    assert np.isnan(a["csat_ci_low"])
     assert a["resolution_rate"] == 0.5
 
 
@@ -197,9 +200,9 @@ def test_bad_tables_name_the_problem() -> None:
     with pytest.raises(InvalidInputError, match=r"'satisfaction'.*1..5.*6.0 at position 0"):
         kpi_report(bad_rating, satisfaction="rating", min_n=1)
     half = tickets.assign(rating=[4.5] + [5] * 19)
-    with pytest.raises(InvalidInputError, match="'satisfaction'.*whole-number"):
+    with pytest.raises(InvalidInputError, match=r"'satisfaction'.*whole-number"):
         kpi_report(half, satisfaction="rating", min_n=1)
-    with pytest.raises(InvalidInputError, match="'satisfaction'.*dtype"):
+    with pytest.raises(InvalidInputError, match=r"'satisfaction'.*dtype"):
         kpi_report(tickets.assign(rating="good"), satisfaction="rating", min_n=1)
     with pytest.raises(InvalidInputError, match="'satisfied_min' must be <= scale"):
         kpi_report(tickets, satisfaction="rating", satisfied_min=6, min_n=1)
@@ -209,7 +212,7 @@ def test_bad_tables_name_the_problem() -> None:
         kpi_report(missing_created, min_n=1)
     with pytest.raises(InvalidInputError, match=r"'by' must name a column"):
         kpi_report(tickets, by=["team", "nope"], min_n=1)
-    with pytest.raises(InvalidInputError, match="'created'.*numbers"):
+    with pytest.raises(InvalidInputError, match=r"'created'.*numbers"):
         kpi_report(tickets.assign(created=1.0), min_n=1)
 
 
@@ -241,7 +244,7 @@ def test_italian_report_by_seriousness_matches_plain_pandas(key: str) -> None:
     end = report.attrs["backlog_at"]
     assert end == pd.Timestamp("2014-01-03 13:20:58")
     expected = plain_report(tickets.assign(rating=np.nan), [key], end)
-    for column in ALL_COLUMNS[:12] + ["backlog"]:
+    for column in [*ALL_COLUMNS[:12], "backlog"]:
         np.testing.assert_allclose(
             report[column].to_numpy(dtype=float),
             expected[column].to_numpy(dtype=float),

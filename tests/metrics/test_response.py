@@ -54,7 +54,7 @@ def test_response_before_creation_names_the_position() -> None:
 
 
 def test_missing_creation_and_lengths_are_errors() -> None:
-    with pytest.raises(InvalidInputError, match="'created'.*NaT"):
+    with pytest.raises(InvalidInputError, match=r"'created'.*NaT"):
         response_times(["2024-03-01 09:00", None], ["2024-03-01 09:01", None])
     with pytest.raises(InvalidInputError, match="'responded' must have the same length"):
         response_times(["2024-03-01 09:00"], ["2024-03-01 09:01", None])
