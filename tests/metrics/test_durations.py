@@ -67,9 +67,10 @@ def test_missing_is_an_error_unless_omitted() -> None:
 
 
 def test_small_samples_warn_but_keep_the_numbers() -> None:
-    with pytest.warns(SmallSampleWarning, match="3 observation"):
+    with pytest.warns(SmallSampleWarning, match="3 observation") as record:
         s = duration_summary([1, 2, 3])
     assert s.median == 2.0
+    assert record[0].filename == __file__  # the warning points at the caller's line
 
 
 def test_str_and_frame_are_readable() -> None:

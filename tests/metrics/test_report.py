@@ -184,6 +184,22 @@ def test_text_instants_are_parsed() -> None:
     assert report.loc["all", "resolution_seconds_mean"] == 86400.0
 
 
+def test_aware_instants_are_compared_in_utc_and_empty_columns_are_missing() -> None:
+    created = pd.Series(pd.to_datetime(["2024-01-02 09:00", "2024-01-02 10:00"]))
+    tickets = pd.DataFrame(
+        {
+            "created": created.dt.tz_localize("Europe/Rome"),
+            "first_response": pd.to_datetime(["2024-01-02 08:30", "2024-01-02 09:30"]),
+            "resolved": [np.nan, np.nan],  # how an all-empty CSV column reads
+        }
+    )
+    report = kpi_report(tickets, min_n=1)
+    # 09:00 in Rome is 08:00 UTC; the naive responses count as UTC.
+    assert report.loc["all", "response_seconds_mean"] == 1800.0
+    assert report.loc["all", "resolved"] == 0
+    assert report.loc["all", "backlog"] == 2
+
+
 def test_bad_tables_name_the_problem() -> None:
     tickets = generated_tickets(20)
     late = tickets.copy()

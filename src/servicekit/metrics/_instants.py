@@ -50,7 +50,8 @@ def column_instants(
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         values = values.dt.tz_convert("UTC").dt.tz_localize(None)
     elif values.dtype.kind != "M":
-        if values.dtype.kind in "iufbc":
+        # An all-empty column reads from CSV as float NaN: that is "no instants", not numbers.
+        if values.dtype.kind in "iufbc" and not values.isna().all():
             fail(function, argument, what, described(f"numbers of dtype {values.dtype}"))
         present = values.notna().to_numpy()
         try:

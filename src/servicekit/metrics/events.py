@@ -54,8 +54,8 @@ def tickets_from_events(
         4TU has 127).
     case, activity, timestamp : column names
         The ticket id, the activity name and the instant of each event (datetimes or
-        date strings in one format; see :func:`servicekit.metrics.response_times`
-        for time zones). Missing values in any of them are an error.
+        date strings; time-zone-aware values are converted to UTC). Missing or
+        unparseable values in any of them are an error naming the row.
     response_activities : str or list of str
         Activities that count as a response to the customer (e.g. "Take in charge
         ticket").
