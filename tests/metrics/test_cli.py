@@ -52,6 +52,17 @@ def test_kpi_csv_equals_the_library(tickets_csv: Path, capsys: pytest.CaptureFix
     pd.testing.assert_frame_equal(printed, expected, check_dtype=False, check_index_type=False)
 
 
+def test_by_takes_several_columns_once_or_repeated(
+    tickets_csv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    common = ["kpi", str(tickets_csv), "--created", "opened", "--csv"]
+    assert main([*common, "--by", "team", "rating"]) == 0
+    together = capsys.readouterr().out
+    assert main([*common, "--by", "team", "--by", "rating"]) == 0
+    assert capsys.readouterr().out == together
+    assert together.startswith("team,rating,n,")
+
+
 def test_bad_column_is_a_one_line_error(
     tickets_csv: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

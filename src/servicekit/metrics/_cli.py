@@ -34,7 +34,9 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     kpi.add_argument(
         "file", metavar="FILE.csv", help="one row per ticket (or per event with --events)"
     )
-    kpi.add_argument("--by", nargs="+", metavar="COL", help="group by these columns")
+    kpi.add_argument(
+        "--by", nargs="+", action="extend", metavar="COL", help="group by these columns"
+    )
     kpi.add_argument("--created", default="created", metavar="COL", help="creation time column")
     kpi.add_argument(
         "--first-response", default="first_response", metavar="COL", help="first-response column"
