@@ -268,3 +268,20 @@ def test_italian_report_by_seriousness_matches_plain_pandas(key: str) -> None:
             err_msg=column,
         )
     assert report["backlog"].sum() == 11  # the 11 tickets never resolved
+
+
+def test_vectorised_wilson_is_the_scalar_formula() -> None:
+    from servicekit.metrics import wilson_interval
+    from servicekit.metrics.proportion import _wilson_arrays
+
+    successes = np.array([0, 3, 10, 0, 7])
+    trials = np.array([10, 10, 10, 0, 40])
+    low, high = _wilson_arrays(successes, trials, 0.9)
+    for k, n, lo, hi in zip(successes, trials, low, high, strict=True):
+        expected = wilson_interval(int(k), int(n), confidence=0.9)
+        np.testing.assert_array_equal([lo, hi], expected)
+    assert (low[0], high[2]) == (0.0, 1.0)
+    assert np.isnan(low[3])
+    assert np.isnan(high[3])
+    with pytest.raises(InvalidInputError, match=r"'successes' must be <= n \(2\)"):
+        wilson_interval(3, 2)
