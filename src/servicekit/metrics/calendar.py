@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as _dt
+import datetime
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,7 +25,7 @@ _WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 def _clock_seconds(value: object, field: str) -> int:
     """Seconds after midnight of an ``"HH:MM[:SS]"`` string or a ``datetime.time``."""
-    if isinstance(value, _dt.time):
+    if isinstance(value, datetime.time):
         if value.tzinfo is not None:
             fail("BusinessCalendar", field, "must be a local clock time without a time zone", value)
         return value.hour * 3600 + value.minute * 60 + value.second
@@ -45,14 +45,14 @@ def _clock_text(seconds: int) -> str:
     return text + (f":{seconds % 60:02d}" if seconds % 60 else "")
 
 
-def _holiday(value: object, position: int) -> _dt.date:
-    if isinstance(value, (str, _dt.date, np.datetime64, pd.Timestamp)):
+def _holiday(value: object, position: int) -> datetime.date:
+    if isinstance(value, (str, datetime.date, np.datetime64, pd.Timestamp)):
         try:
             stamp = pd.Timestamp(value)
         except (ValueError, TypeError):
             stamp = pd.NaT
         if stamp is not pd.NaT and stamp == stamp.normalize():
-            day: _dt.date = stamp.date()
+            day: datetime.date = stamp.date()
             return day
     fail(
         "BusinessCalendar",
@@ -106,9 +106,9 @@ class BusinessCalendar:
     """
 
     weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
-    opens: str | _dt.time = "09:00"
-    closes: str | _dt.time = "17:00"
-    holidays: Iterable[Any] = ()
+    opens: str | datetime.time = "09:00"
+    closes: str | datetime.time = "17:00"
+    holidays: Iterable[datetime.date | str] = ()
 
     def __post_init__(self) -> None:
         days: Any = self.weekdays
@@ -144,7 +144,7 @@ class BusinessCalendar:
                 self.closes,
             )
         raw = self.holidays
-        if isinstance(raw, (str, bytes, _dt.date)) or not isinstance(raw, Iterable):
+        if isinstance(raw, (str, bytes, datetime.date)) or not isinstance(raw, Iterable):
             fail("BusinessCalendar", "holidays", "must be a sequence of dates", raw)
         holidays = tuple(sorted({_holiday(value, i) for i, value in enumerate(raw)}))
         object.__setattr__(self, "weekdays", tuple(sorted({int(d) for d in days})))
