@@ -4,11 +4,21 @@ Every rate is a :class:`Proportion` (a fraction in [0, 1] with ``.percent`` and 
 Wilson interval). Survey scores (:func:`csat`, :func:`nps`, :func:`ces`) live in
 ``satisfaction``, ticket rates in ``rates``, queue KPIs (:func:`service_level` and
 friends) in ``service_level`` and the composite :func:`cx_score` in ``composite``.
+
+Times are in seconds: :func:`duration_summary` and :func:`average_handle_time`
+summarise them, :class:`BusinessCalendar` and :func:`business_seconds` count only
+opening hours, :func:`response_times` and :func:`backlog` work from ticket instants,
+:func:`tickets_from_events` turns an event log into tickets, and :func:`kpi_report`
+puts it all in one table per group.
 """
 
 from __future__ import annotations
 
+from servicekit.metrics.backlog import backlog
+from servicekit.metrics.calendar import BusinessCalendar, business_seconds
 from servicekit.metrics.composite import cx_score
+from servicekit.metrics.durations import DurationSummary, average_handle_time, duration_summary
+from servicekit.metrics.events import tickets_from_events
 from servicekit.metrics.proportion import Proportion, wilson_interval
 from servicekit.metrics.rates import (
     escalation_rate,
@@ -17,6 +27,8 @@ from servicekit.metrics.rates import (
     resolution_rate,
     sla_breach_rate,
 )
+from servicekit.metrics.report import kpi_report
+from servicekit.metrics.response import response_times
 from servicekit.metrics.satisfaction import (
     CustomerEffortScore,
     NetPromoterScore,
@@ -32,21 +44,30 @@ from servicekit.metrics.service_level import (
 )
 
 __all__ = [
+    "BusinessCalendar",
     "CustomerEffortScore",
+    "DurationSummary",
     "NetPromoterScore",
     "Proportion",
     "abandonment_rate",
+    "average_handle_time",
     "average_speed_of_answer",
+    "backlog",
+    "business_seconds",
     "ces",
     "csat",
     "cx_score",
+    "duration_summary",
     "escalation_rate",
     "first_contact_resolution",
+    "kpi_report",
     "nps",
     "occupancy",
     "reopen_rate",
     "resolution_rate",
+    "response_times",
     "service_level",
     "sla_breach_rate",
+    "tickets_from_events",
     "wilson_interval",
 ]

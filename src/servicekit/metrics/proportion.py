@@ -5,11 +5,14 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from scipy import stats
 
 from servicekit._results import ResultMixin
+from servicekit._typing import FloatArray
 from servicekit._validation import Interval, fail, validated
 from servicekit.errors import SmallSampleWarning
 
@@ -132,17 +135,32 @@ def wilson_interval(successes: int, n: int, *, confidence: float = 0.95) -> tupl
     """
     if successes > n:
         fail("wilson_interval", "successes", f"must be <= n ({n})", successes)
-    if n == 0:
-        return math.nan, math.nan
+    low, high = _wilson_arrays(np.asarray([successes]), np.asarray([n]), confidence)
+    return float(low[0]), float(high[0])
+
+
+def _wilson_arrays(
+    successes: npt.NDArray[Any], n: npt.NDArray[Any], confidence: float
+) -> tuple[FloatArray, FloatArray]:
+    """Wilson score bounds for arrays of counts (the one implementation of the formula).
+
+    Counts must already be checked (``0 <= successes <= n``); ``n == 0`` gives NaN bounds.
+    """
+    k = np.asarray(successes, dtype=np.float64)
+    m = np.asarray(n, dtype=np.float64)
     z = float(stats.norm.ppf(0.5 + confidence / 2.0))
-    p = successes / n
-    denom = 1.0 + z * z / n
-    centre = (p + z * z / (2.0 * n)) / denom
-    half = z * math.sqrt(p * (1.0 - p) / n + z * z / (4.0 * n * n)) / denom
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = k / m
+        denom = 1.0 + z * z / m
+        centre = (p + z * z / (2.0 * m)) / denom
+        half = z * np.sqrt(p * (1.0 - p) / m + z * z / (4.0 * m * m)) / denom
     # At p = 0 (p = 1) the bound is exactly 0 (1); rounding would leave ~1e-17.
-    low = 0.0 if successes == 0 else float(np.clip(centre - half, 0.0, p))
-    high = 1.0 if successes == n else float(np.clip(centre + half, p, 1.0))
-    return low, high
+    low = np.where(k == 0, 0.0, np.clip(centre - half, 0.0, p))
+    high = np.where(k == m, 1.0, np.clip(centre + half, p, 1.0))
+    empty = m == 0
+    low[empty] = np.nan
+    high[empty] = np.nan
+    return low.astype(np.float64), high.astype(np.float64)
 
 
 def warn_if_small(n: int, min_n: int, what: str, *, stacklevel: int = 4) -> None:

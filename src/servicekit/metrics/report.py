@@ -1,0 +1,252 @@
+"""A KPI report: one row per group of tickets with every KPI the columns allow."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Hashable
+
+import numpy as np
+import pandas as pd
+
+from servicekit._validation import Column, Frame, InstanceOf, Interval, described, fail, validated
+from servicekit.errors import SmallSampleWarning
+from servicekit.metrics._instants import check_order, column_instants
+from servicekit.metrics.calendar import BusinessCalendar
+from servicekit.metrics.proportion import CONFIDENCE, _wilson_arrays
+from servicekit.metrics.response import _elapsed_seconds
+
+__all__ = ["kpi_report"]
+
+
+def _ratings(tickets: pd.DataFrame, column: Hashable, scale: int) -> tuple[np.ndarray, np.ndarray]:
+    values = tickets[column]
+    if values.dtype.kind not in "iuf" and not pd.api.types.is_numeric_dtype(values.dtype):
+        fail(
+            "kpi_report",
+            "satisfaction",
+            f"must name a column of ratings 1..{scale}",
+            described(f"column {column!r} of dtype {values.dtype}"),
+        )
+    ratings = values.to_numpy(dtype=np.float64, na_value=np.nan)
+    rated = ~np.isnan(ratings)
+    bad = rated & ((ratings < 1) | (ratings > scale) | (ratings != np.round(ratings)))
+    if bad.any():
+        at = int(np.argmax(bad))
+        fail(
+            "kpi_report",
+            "satisfaction",
+            f"must hold whole-number ratings 1..{scale} in column {column!r}",
+            described(f"{float(ratings[at])!r} at position {at}"),
+        )
+    return ratings, rated
+
+
+def _latest(so_far: np.datetime64, instants: np.ndarray) -> np.datetime64:
+    known = instants[~np.isnat(instants)]
+    return max(so_far, known.max()) if known.size else so_far
+
+
+@validated(
+    tickets=Frame(),
+    by=Column("tickets", many=True, optional=True),
+    created=Column("tickets"),
+    first_response=Column("tickets", optional=True),
+    resolved=Column("tickets", optional=True),
+    satisfaction=Column("tickets", optional=True),
+    calendar=InstanceOf(BusinessCalendar, optional=True),
+    scale=Interval(kind="int", low=2),
+    satisfied_min=Interval(kind="int", low=1),
+    confidence=CONFIDENCE,
+    min_n=Interval(kind="int", low=1),
+)
+def kpi_report(
+    tickets: pd.DataFrame,
+    *,
+    by: Hashable | list[Hashable] | None = None,
+    created: Hashable = "created",
+    first_response: Hashable | None = "first_response",
+    resolved: Hashable | None = "resolved",
+    satisfaction: Hashable | None = None,
+    calendar: BusinessCalendar | None = None,
+    scale: int = 5,
+    satisfied_min: int = 4,
+    confidence: float = 0.95,
+    min_n: int = 30,
+) -> pd.DataFrame:
+    """Service KPIs per group of tickets, one row per group.
+
+    Parameters
+    ----------
+    tickets : pandas.DataFrame
+        One row per ticket, e.g. from :func:`tickets_from_events`.
+    by : column name or list of them, optional
+        Group by these columns (missing keys form their own group, they are never
+        dropped); None gives one row, labelled ``"all"``.
+    created : column name, default "created"
+        Creation instants (datetimes or date strings); no missing values.
+    first_response : column name or None, default "first_response"
+        First-response instants, NaT for tickets not answered; None skips the
+        response-time columns.
+    resolved : column name or None, default "resolved"
+        Resolution instants, NaT for open tickets; None skips the resolution and
+        backlog columns.
+    satisfaction : column name, optional
+        Ratings 1..``scale`` (missing = not rated); adds the CSAT columns.
+    calendar : BusinessCalendar, optional
+        Measure response and resolution times in business hours
+        (:func:`business_seconds`) instead of wall-clock time.
+    scale, satisfied_min : int, default 5 and 4
+        The rating scale and the lowest rating counted as satisfied, as in
+        :func:`csat`.
+    confidence : float, default 0.95
+        Level of the Wilson intervals.
+    min_n : int, default 30
+        Groups with fewer tickets trigger one
+        :class:`~servicekit.errors.SmallSampleWarning` naming how many; their rows
+        are still reported.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by the group keys, with the columns its inputs allow, in this order:
+
+        - ``n``: tickets;
+        - ``responded``, ``response_seconds_mean``, ``response_seconds_median``,
+          ``response_seconds_p90``: answered tickets and their creation-to-first-
+          response times;
+        - ``resolved``, ``resolution_rate``, ``resolution_rate_ci_low``,
+          ``resolution_rate_ci_high``: resolved tickets, their share of ``n`` (a
+          fraction) and its Wilson interval;
+        - ``resolution_seconds_mean``, ``resolution_seconds_median``,
+          ``resolution_seconds_p90``: creation-to-resolution times of the resolved
+          tickets (open tickets are not in these; they are in ``backlog``);
+        - ``rated``, ``csat``, ``csat_ci_low``, ``csat_ci_high``: rated tickets and
+          the satisfied share with its Wilson interval;
+        - ``backlog``: tickets still open at the end of the window, the latest
+          instant anywhere in the table (the same instant for every group; stored
+          in ``report.attrs["backlog_at"]``).
+
+        Times are in seconds; percentiles interpolate linearly (Hyndman & Fan type
+        7, as :func:`duration_summary`). Statistics of an empty subset are NaN.
+
+    Raises
+    ------
+    InvalidInputError
+        Unknown columns, unparseable or missing creation instants, a response or
+        resolution earlier than creation (naming the row position), ratings
+        outside 1..``scale``.
+
+    Notes
+    -----
+    Every statistic is one grouped pandas aggregation (mean, median, quantile,
+    sum) over per-ticket columns computed with NumPy: no Python loop runs over
+    tickets or over a group's rows.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tickets = pd.DataFrame({
+    ...     "team": ["a", "a", "b", "b"],
+    ...     "created": pd.to_datetime(["2024-01-02 09:00", "2024-01-02 10:00",
+    ...                                "2024-01-02 11:00", "2024-01-03 09:00"]),
+    ...     "first_response": pd.to_datetime(["2024-01-02 09:10", "2024-01-02 10:30",
+    ...                                       "2024-01-02 11:20", None]),
+    ...     "resolved": pd.to_datetime(["2024-01-02 12:00", None, "2024-01-02 15:00", None]),
+    ... })
+    >>> report = kpi_report(tickets, by="team", min_n=1)
+    >>> report[["n", "response_seconds_median", "resolution_rate", "backlog"]]
+          n  response_seconds_median  resolution_rate  backlog
+    team
+    a     2                   1200.0              0.5        1
+    b     2                   1200.0              0.5        1
+    """
+    n_tickets = len(tickets)
+    columns: dict[str, np.ndarray] = {}
+    created_at = column_instants(tickets, created, "kpi_report", "created", allow_nat=False)
+    latest = created_at.max()
+    if first_response is not None:
+        responded_at = column_instants(
+            tickets, first_response, "kpi_report", "first_response", allow_nat=True
+        )
+        check_order(created_at, responded_at, "kpi_report", "first_response", str(created))
+        columns["response_seconds"] = _elapsed_seconds(created_at, responded_at, calendar)
+        latest = _latest(latest, responded_at)
+    resolved_at = None
+    if resolved is not None:
+        resolved_at = column_instants(tickets, resolved, "kpi_report", "resolved", allow_nat=True)
+        check_order(created_at, resolved_at, "kpi_report", "resolved", str(created))
+        columns["resolution_seconds"] = _elapsed_seconds(created_at, resolved_at, calendar)
+        columns["is_resolved"] = ~np.isnat(resolved_at)
+        latest = _latest(latest, resolved_at)
+    if satisfaction is not None:
+        if satisfied_min > scale:
+            fail("kpi_report", "satisfied_min", f"must be <= scale ({scale})", satisfied_min)
+        ratings, rated = _ratings(tickets, satisfaction, scale)
+        columns["is_rated"] = rated
+        columns["is_satisfied"] = rated & (ratings >= satisfied_min)
+    if resolved_at is not None:
+        # Open at the window's end: resolved later than it, or not at all.
+        columns["is_open"] = np.isnat(resolved_at) | (resolved_at > latest)
+
+    keys = [] if by is None else by if isinstance(by, list) else [by]
+    work = pd.DataFrame(columns, index=pd.RangeIndex(n_tickets))
+    if keys:
+        key_names = [f"__key{i}" for i in range(len(keys))]
+        for name, key in zip(key_names, keys, strict=True):
+            work[name] = tickets[key].to_numpy()
+    else:
+        key_names = ["__key0"]
+        work["__key0"] = np.zeros(n_tickets, dtype=np.int8)
+    grouped = work.groupby(key_names, sort=True, dropna=False, observed=True)
+
+    durations = [c for c in ("response_seconds", "resolution_seconds") if c in columns]
+    flags = [c for c in columns if c.startswith("is_")]
+    size = grouped.size()
+    parts = {"n": size}
+    if durations:
+        dur = grouped[durations]
+        mean, median, p90 = dur.mean(), dur.median(), dur.quantile(0.9)
+        counts = dur.count()
+    if flags:
+        sums = grouped[flags].sum()
+
+    def wilson(successes: pd.Series, trials: pd.Series, name: str) -> None:
+        low, high = _wilson_arrays(successes.to_numpy(), trials.to_numpy(), confidence)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            parts[name] = successes / trials
+        parts[f"{name}_ci_low"] = pd.Series(low, index=size.index)
+        parts[f"{name}_ci_high"] = pd.Series(high, index=size.index)
+
+    if "response_seconds" in columns:
+        parts["responded"] = counts["response_seconds"]
+        for stat, values in (("mean", mean), ("median", median), ("p90", p90)):
+            parts[f"response_seconds_{stat}"] = values["response_seconds"]
+    if "resolution_seconds" in columns:
+        parts["resolved"] = sums["is_resolved"].astype(np.int64)
+        wilson(parts["resolved"], size, "resolution_rate")
+        for stat, values in (("mean", mean), ("median", median), ("p90", p90)):
+            parts[f"resolution_seconds_{stat}"] = values["resolution_seconds"]
+    if satisfaction is not None:
+        parts["rated"] = sums["is_rated"].astype(np.int64)
+        wilson(sums["is_satisfied"].astype(np.int64), parts["rated"], "csat")
+    if resolved_at is not None:
+        parts["backlog"] = sums["is_open"].astype(np.int64)
+
+    report = pd.DataFrame(parts)
+    report["n"] = report["n"].astype(np.int64)
+    if keys:
+        report.index = report.index.set_names(keys)
+    else:
+        report.index = pd.Index(["all"])
+    if resolved_at is not None:
+        report.attrs["backlog_at"] = pd.Timestamp(latest)
+    small = int((size < min_n).sum())
+    if small:
+        warnings.warn(
+            f"kpi_report(): {small} of {len(size)} group(s) have fewer than min_n={min_n} "
+            "tickets; read their rates and intervals with care",
+            SmallSampleWarning,
+            stacklevel=3,
+        )
+    result: pd.DataFrame = report
+    return result

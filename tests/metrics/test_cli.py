@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from servicekit.cli import main
+from servicekit.metrics import kpi_report, tickets_from_events
+from tests.support import real_data
+
+
+@pytest.fixture
+def tickets_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "tickets.csv"
+    pd.DataFrame(
+        {
+            "team": ["a", "a", "b", "b"],
+            "opened": [
+                "2024-01-02 09:00",
+                "2024-01-02 10:00",
+                "2024-01-02 11:00",
+                "2024-01-03 09:00",
+            ],
+            "first_response": ["2024-01-02 09:10", "2024-01-02 10:30", "2024-01-02 11:20", None],
+            "resolved": ["2024-01-02 12:00", None, "2024-01-02 15:00", None],
+            "rating": [5, 3, None, 4],
+        }
+    ).to_csv(path, index=False)
+    return path
+
+
+def test_kpi_table(tickets_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(
+        ["kpi", str(tickets_csv), "--by", "team", "--created", "opened", "--satisfaction", "rating"]
+    )
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "response_seconds_median" in out
+    assert "csat_ci_low" in out
+    assert "backlog = tickets open at 2024-01-03 09:00:00" in out
+    assert "note: kpi_report(): 2 of 2 group(s)" in out
+
+
+def test_kpi_csv_equals_the_library(tickets_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["kpi", str(tickets_csv), "--by", "team", "--created", "opened", "--csv"]) == 0
+    printed = pd.read_csv(io.StringIO(capsys.readouterr().out), index_col=0)
+    expected = kpi_report(pd.read_csv(tickets_csv), by="team", created="opened", min_n=1)
+    pd.testing.assert_frame_equal(printed, expected, check_dtype=False, check_index_type=False)
+
+
+def test_by_takes_several_columns_once_or_repeated(
+    tickets_csv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    common = ["kpi", str(tickets_csv), "--created", "opened", "--csv"]
+    assert main([*common, "--by", "team", "rating"]) == 0
+    together = capsys.readouterr().out
+    assert main([*common, "--by", "team", "--by", "rating"]) == 0
+    assert capsys.readouterr().out == together
+    assert together.startswith("team,rating,n,")
+
+
+def test_bad_column_is_a_one_line_error(
+    tickets_csv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["kpi", str(tickets_csv), "--by", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "'by' must name a column" in err
+    assert "'nope'" in err
+
+
+def test_unreadable_and_missing_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    assert main(["kpi", str(empty)]) == 2
+    assert "cannot read" in capsys.readouterr().err
+    assert main(["kpi", str(tmp_path / "absent.csv")]) == 2
+    assert "No such file" in capsys.readouterr().err
+
+
+def test_events_mode_needs_its_columns(
+    tickets_csv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["kpi", str(tickets_csv), "--events", "--case", "team"]) == 2
+    assert "--events needs --activity, --timestamp" in capsys.readouterr().err
+
+
+def test_help_lists_kpi() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "servicekit", "kpi", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "--first-response" in out
+    assert "--resolve-activity" in out
+
+
+@pytest.mark.realdata
+def test_events_mode_on_the_italian_log(capsys: pytest.CaptureFixture[str]) -> None:
+    path = real_data("helpdesk_italian_4tu", "finale.csv")
+    args = ["kpi", str(path), "--events", "--case", "Case ID", "--activity", "Activity"]
+    args += ["--timestamp", "Complete Timestamp", "--response-activity", "Take in charge ticket"]
+    args += ["--resolve-activity", "Resolve ticket", "--resolve-activity", "Closed"]
+    assert main([*args, "--by", "seriousness_2", "--csv"]) == 0
+    printed = pd.read_csv(io.StringIO(capsys.readouterr().out), index_col=0)
+    tickets = tickets_from_events(
+        pd.read_csv(path),
+        case="Case ID",
+        activity="Activity",
+        timestamp="Complete Timestamp",
+        response_activities="Take in charge ticket",
+        resolve_activities=["Resolve ticket", "Closed"],
+        attributes="seriousness_2",
+    )
+    expected = kpi_report(tickets, by="seriousness_2", min_n=1)
+    pd.testing.assert_frame_equal(printed, expected, check_dtype=False, check_index_type=False)
+    assert printed["n"].sum() == 4_580
