@@ -11,7 +11,7 @@ import pytest
 import servicekit
 from servicekit import errors
 from servicekit._datasets import data_dir
-from servicekit.cli import main
+from servicekit.cli import COMMANDS, main
 from tests.support import real_data
 
 
@@ -47,6 +47,28 @@ def test_cli_version_help_and_demo(capsys: pytest.CaptureFixture[str]) -> None:
     assert "demo" in capsys.readouterr().out
     assert main(["demo"]) == 0
     assert "servicekit demo" in capsys.readouterr().out
+
+
+def test_help_does_not_import_the_areas() -> None:
+    code = (
+        "import sys; from servicekit.cli import main; main(['--version']); "
+        "heavy = [m for m in ('numpy', 'pandas', 'scipy', 'sklearn') if m in sys.modules]; "
+        "print(heavy)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_every_listed_command_has_its_full_parser(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        main([command, "--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert f"usage: servicekit {command}" in out
+    assert out.count("\n") > 3  # the area's own parser, not the one-line summary
 
 
 def test_python_dash_m() -> None:
