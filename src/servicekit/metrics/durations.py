@@ -69,7 +69,7 @@ class DurationSummary(ResultMixin):
     Examples
     --------
     >>> s = duration_summary([30, 45, 60, 90, 600], min_n=1)
-    >>> s.median, s.p90
+    >>> s.median, round(s.p90, 6)
     (60.0, 396.0)
     >>> print(s)
     n=5: mean 2m 45s, median 1m 00s, p90 6m 36s, p95 8m 18s, min 30.0s, max 10m 00s
