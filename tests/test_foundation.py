@@ -71,6 +71,18 @@ def test_every_listed_command_has_its_full_parser(
     assert out.count("\n") > 3  # the area's own parser, not the one-line summary
 
 
+def test_a_closed_pipe_is_not_a_traceback() -> None:
+    code = "import sys; from servicekit.cli import main; sys.exit(main(['demo']))"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert proc.stdout is not None
+    proc.stdout.close()  # like `| head -0`
+    _, err = proc.communicate()
+    assert b"Traceback" not in err
+    assert proc.returncode == 0
+
+
 def test_python_dash_m() -> None:
     out = subprocess.run(
         [sys.executable, "-m", "servicekit", "--version"],

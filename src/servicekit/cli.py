@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -104,4 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ServicekitError, FileNotFoundError) as exc:
         print(f"servicekit: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # e.g. `servicekit kpi big.csv | head`: the reader left
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - Python flushes stdout at exit
+        return 0
     return status
