@@ -1,5 +1,34 @@
-"""servicekit.classify: being built (see its issue); exports nothing yet."""
+"""servicekit.classify: question classification that knows when to hand over to a human.
+
+* :func:`preprocess` normalises text with NLTK parts that need no downloads.
+* :func:`fit_question_classifier` fits a word + character TF-IDF classifier
+  (logistic regression by default) and returns an immutable
+  :class:`QuestionClassifier` with probabilities, top-k labels, escalation
+  (:meth:`QuestionClassifier.classify`), explanations and JSON persistence.
+* :func:`choose_threshold` picks the escalation threshold on validation data;
+  :func:`evaluate_classifier` reports accuracy, macro F1, top-3 accuracy and
+  escalation figures.
+* :class:`FaqIndex` answers routine questions from a FAQ by cosine similarity.
+
+Nothing here downloads anything, at import, fit or prediction time.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from servicekit.classify.evaluation import ClassificationReport, evaluate_classifier
+from servicekit.classify.faq import FaqIndex, FaqMatch
+from servicekit.classify.model import Prediction, QuestionClassifier, fit_question_classifier
+from servicekit.classify.text import preprocess
+from servicekit.classify.threshold import choose_threshold
+
+__all__ = [
+    "ClassificationReport",
+    "FaqIndex",
+    "FaqMatch",
+    "Prediction",
+    "QuestionClassifier",
+    "choose_threshold",
+    "evaluate_classifier",
+    "fit_question_classifier",
+    "preprocess",
+]
