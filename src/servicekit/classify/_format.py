@@ -61,7 +61,9 @@ def load(text: str, format_name: str, version: int) -> dict[str, Any]:
     try:
         document = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:
-        raise ModelFormatError(f"not a servicekit {format_name} file: invalid JSON ({exc})") from None
+        raise ModelFormatError(
+            f"not a servicekit {format_name} file: invalid JSON ({exc})"
+        ) from None
     if not isinstance(document, dict) or document.get("format") != format_name:
         found = document.get("format") if isinstance(document, dict) else type(document).__name__
         raise ModelFormatError(f"not a servicekit {format_name} file (format {found!r})")
@@ -107,7 +109,9 @@ def read_str(mapping: dict[str, Any], key: str, where: str, options: Sequence[st
     value = read_key(mapping, key, where)
     if not isinstance(value, str) or (options and value not in options):
         allowed = f" (one of {list(options)})" if options else ""
-        raise ModelFormatError(f"model file: {where}.{key} must be a string{allowed}; got {value!r}")
+        raise ModelFormatError(
+            f"model file: {where}.{key} must be a string{allowed}; got {value!r}"
+        )
     return value
 
 
@@ -127,7 +131,9 @@ def read_int(
     if value is None and optional:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise ModelFormatError(f"model file: {where}.{key} must be an integer >= {low}; got {value!r}")
+        raise ModelFormatError(
+            f"model file: {where}.{key} must be an integer >= {low}; got {value!r}"
+        )
     return value
 
 
@@ -142,7 +148,9 @@ def read_optional_range(mapping: dict[str, Any], key: str, where: str) -> tuple[
         or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
         or not 1 <= value[0] <= value[1]
     ):
-        raise ModelFormatError(f"model file: {where}.{key} must be [low, high] with 1 <= low <= high")
+        raise ModelFormatError(
+            f"model file: {where}.{key} must be [low, high] with 1 <= low <= high"
+        )
     return (value[0], value[1])
 
 
@@ -156,9 +164,7 @@ def read_strings(mapping: dict[str, Any], key: str, where: str, *, unique: bool)
     return value
 
 
-def read_array(
-    mapping: dict[str, Any], key: str, where: str, shape: tuple[int, ...]
-) -> FloatArray:
+def read_array(mapping: dict[str, Any], key: str, where: str, shape: tuple[int, ...]) -> FloatArray:
     """A finite float array of exactly ``shape`` (read-only)."""
     value = read_key(mapping, key, where)
     if not isinstance(value, dict) or not isinstance(value.get("float64"), str):
@@ -172,7 +178,9 @@ def read_array(
     except (binascii.Error, ValueError):
         raise ModelFormatError(f"model file: {where}.{key} is not valid base64") from None
     if len(raw) != 8 * math.prod(shape):
-        raise ModelFormatError(f"model file: {where}.{key} holds {len(raw)} bytes, not {list(shape)}")
+        raise ModelFormatError(
+            f"model file: {where}.{key} holds {len(raw)} bytes, not {list(shape)}"
+        )
     array = np.frombuffer(raw, dtype="<f8").astype(np.float64).reshape(shape)
     if not np.isfinite(array).all():
         raise ModelFormatError(f"model file: {where}.{key} holds non-finite numbers")

@@ -10,7 +10,7 @@ import pandas as pd
 from servicekit._results import ResultMixin
 from servicekit._typing import ArrayLike, TextsLike
 from servicekit._validation import InstanceOf, Interval, Labels, Texts, validated
-from servicekit.classify.model import QuestionClassifier, _unknown_labels
+from servicekit.classify.model import QuestionClassifier, _unknown_labels, escalation_reasons
 
 __all__ = ["ClassificationReport", "evaluate_classifier"]
 
@@ -66,7 +66,9 @@ class ClassificationReport(ResultMixin):
     def to_frame(self) -> pd.DataFrame:
         """The scalar figures as a one-row DataFrame (see :attr:`per_label` for the rest)."""
         fields = ("accuracy", "macro_f1", "top3_accuracy", "escalation_rate", "answered_accuracy")
-        return pd.DataFrame([{f: getattr(self, f) for f in (*fields, "n", "threshold", "margin")}])
+        row = {f: getattr(self, f) for f in (*fields, "n", "threshold", "margin")}
+        frame: pd.DataFrame = pd.DataFrame([row])
+        return frame
 
     def __repr__(self) -> str:
         return (
@@ -131,15 +133,13 @@ def evaluate_classifier(
 
     truth = np.asarray([str(v) for v in np.asarray(labels).tolist()])
     _unknown_labels("evaluate_classifier", list(truth), classifier.labels)
-    k = min(3, len(classifier.labels))
-    top = classifier.top_k(texts, k=k)
-    predictions = classifier.classify(texts, threshold=threshold, margin=margin, n_alternatives=0)
-    predicted = np.asarray([p.label for p in predictions])
-    escalated = np.asarray([p.escalate for p in predictions])
+    proba = classifier.predict_proba(texts).to_numpy()
+    names = np.asarray(classifier.labels)
+    predicted = names[proba.argmax(axis=1)]
+    escalated = np.asarray([r is not None for r in escalation_reasons(proba, threshold, margin)])
     correct = predicted == truth
-    in_top = np.asarray(
-        [label in {name for name, _ in row} for label, row in zip(truth, top, strict=True)]
-    )
+    top3 = names[np.argsort(-proba, axis=1, kind="stable")[:, : min(3, len(names))]]
+    in_top = (top3 == truth[:, None]).any(axis=1)
     present = [label for label in classifier.labels if label in set(truth) | set(predicted)]
     precision, recall, f1, support = precision_recall_fscore_support(
         truth, predicted, labels=present, zero_division=0

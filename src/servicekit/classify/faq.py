@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from servicekit._results import ResultMixin
 from servicekit._typing import TextsLike
@@ -77,8 +78,14 @@ class FaqIndex:
     """
 
     __slots__ = ("_answers", "_features", "_matrix", "_questions")
+    _questions: tuple[str, ...]
+    _answers: tuple[str, ...]
+    _features: TextFeatures
+    _matrix: sp.csr_matrix
 
-    def __init__(self, questions: tuple[str, ...], answers: tuple[str, ...], features: TextFeatures):
+    def __init__(
+        self, questions: tuple[str, ...], answers: tuple[str, ...], features: TextFeatures
+    ):
         set_ = object.__setattr__
         set_(self, "_questions", questions)
         set_(self, "_answers", answers)
@@ -168,9 +175,7 @@ class FaqIndex:
         min_similarity=Interval(low=0, high=1),
         top=Interval(kind="int", low=1),
     )
-    def answer(
-        self, query: str, *, min_similarity: float = 0.35, top: int = 3
-    ) -> list[FaqMatch]:
+    def answer(self, query: str, *, min_similarity: float = 0.35, top: int = 3) -> list[FaqMatch]:
         """The stored answers whose questions are most similar to ``query``, best first.
 
         Parameters

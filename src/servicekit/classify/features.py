@@ -19,7 +19,7 @@ matrix.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -45,11 +45,13 @@ class NgramRange(Constraint):
     optional: bool = False
 
     def describe(self) -> str:
+        """What the argument must be, for error messages."""
         return "a pair (low, high) of integers with 1 <= low <= high <= 10" + (
             " or None" if self.optional else ""
         )
 
     def coerce(self, value: Any, ctx: Any) -> tuple[int, int]:
+        """Return ``value`` as a ``(low, high)`` tuple, or fail."""
         if (
             not isinstance(value, (tuple, list))
             or len(value) != 2
@@ -65,6 +67,7 @@ class NgramRange(Constraint):
         return (low, high)
 
     def invalid_values(self, valid: Any) -> Iterator[tuple[str, Any]]:
+        """Ranges that must be rejected, for the generated bad-input tests."""
         yield from super().invalid_values(valid)
         yield "a number", 2
         yield "three numbers", (1, 2, 3)
@@ -94,7 +97,9 @@ class FeatureOptions:
 
     word_ngrams: tuple[int, int] | None = (1, 2)
     char_ngrams: tuple[int, int] | None = (2, 5)
-    preprocessing: PreprocessOptions = PreprocessOptions(remove_stopwords=False)
+    preprocessing: PreprocessOptions = field(
+        default_factory=lambda: PreprocessOptions(remove_stopwords=False)
+    )
     min_df: int = 1
     max_features: int | None = None
     sublinear_tf: bool = True

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from servicekit._results import ResultMixin
@@ -93,6 +94,25 @@ class Prediction(ResultMixin):
         return text + (f", escalate: {self.reason}" if self.escalate else "")
 
 
+def escalation_reasons(
+    proba: FloatArray, threshold: float | None, margin: float | None
+) -> list[str | None]:
+    """Why each row of a probability matrix is escalated (``None``: answered).
+
+    ``"low confidence"`` when the top probability is below ``threshold``, else
+    ``"ambiguous"`` when the top two are less than ``margin`` apart.
+    """
+    top_two = -np.partition(-proba, 1, axis=1)[:, :2]
+    low = top_two[:, 0] < threshold if threshold is not None else np.zeros(len(proba), bool)
+    close = (
+        top_two[:, 0] - top_two[:, 1] < margin if margin is not None else np.zeros(len(proba), bool)
+    )
+    return [
+        "low confidence" if lo else "ambiguous" if cl else None
+        for lo, cl in zip(low, close, strict=True)
+    ]
+
+
 def _softmax(scores: FloatArray) -> FloatArray:
     shifted = scores - scores.max(axis=1, keepdims=True)
     np.exp(shifted, out=shifted)
@@ -134,6 +154,14 @@ class QuestionClassifier:
         "_offsets",
         "_slopes",
     )
+    _model: str
+    _labels: tuple[str, ...]
+    _features: TextFeatures
+    _coefficients: FloatArray
+    _intercepts: FloatArray
+    _slopes: FloatArray | None
+    _offsets: FloatArray | None
+    _fit_options: dict[str, Any]
 
     def __init__(
         self,
@@ -261,7 +289,10 @@ class QuestionClassifier:
         >>> list(proba.columns), bool(proba.loc[0, "card"] > 0.5)
         (['card', 'pin'], True)
         """
-        return pd.DataFrame(self._probabilities(list(texts)), columns=list(self._labels))
+        frame: pd.DataFrame = pd.DataFrame(
+            self._probabilities(list(texts)), columns=list(self._labels)
+        )
+        return frame
 
     @validated(texts=Texts(single_ok=True), k=Interval(kind="int", low=1))
     def top_k(self, texts: TextsLike | str, k: int = 3) -> list[list[tuple[str, float]]]:
@@ -351,29 +382,19 @@ class QuestionClassifier:
         'low confidence'
         """
         proba = self._probabilities(list(texts))
+        reasons = escalation_reasons(proba, threshold, margin)
         keep = min(n_alternatives, len(self._labels) - 1) + 1
         order = np.argsort(-proba, axis=1, kind="stable")[:, :keep]
-        predictions = []
-        for row, best in zip(proba, order, strict=True):
-            confidence = float(row[best[0]])
-            second = float(row[best[1]]) if len(best) > 1 else 0.0
-            if len(self._labels) > 1 and margin is not None and len(best) == 1:
-                second = float(np.partition(row, -2)[-2])
-            reason = None
-            if threshold is not None and confidence < threshold:
-                reason = "low confidence"
-            elif margin is not None and confidence - second < margin:
-                reason = "ambiguous"
-            predictions.append(
-                Prediction(
-                    label=self._labels[best[0]],
-                    confidence=confidence,
-                    alternatives=tuple((self._labels[j], float(row[j])) for j in best[1:]),
-                    escalate=reason is not None,
-                    reason=reason,
-                )
+        return [
+            Prediction(
+                label=self._labels[best[0]],
+                confidence=float(row[best[0]]),
+                alternatives=tuple((self._labels[j], float(row[j])) for j in best[1:]),
+                escalate=reason is not None,
+                reason=reason,
             )
-        return predictions
+            for row, best, reason in zip(proba, order, reasons, strict=True)
+        ]
 
     @validated(n=Interval(kind="int", low=1), kind=Options("word", "char", "all"))
     def top_terms(self, n: int = 10, *, kind: str = "word") -> dict[str, list[str]]:
@@ -483,7 +504,9 @@ class QuestionClassifier:
         calibration = _format.read_key(body, "calibration", "body")
         slopes = offsets = None
         if (model == "linear_svm") != isinstance(calibration, dict):
-            raise ModelFormatError("model file: body.calibration must be present for linear_svm only")
+            raise ModelFormatError(
+                "model file: body.calibration must be present for linear_svm only"
+            )
         if isinstance(calibration, dict):
             slopes = _format.read_array(calibration, "slopes", "calibration", (len(labels),))
             offsets = _format.read_array(calibration, "offsets", "calibration", (len(labels),))
@@ -502,7 +525,7 @@ class QuestionClassifier:
 
 # --------------------------------------------------------------------------- fitting
 def _fit_linear_svm(
-    X: Any, y: FloatArray, C: float, class_weight: str | None, random_state: int
+    X: Any, y: npt.NDArray[np.intp], C: float, class_weight: str | None, random_state: int
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """LinearSVC plus per-label Platt scaling fitted on out-of-fold margins."""
     from sklearn.linear_model import LogisticRegression
@@ -567,7 +590,7 @@ def fit_question_classifier(
 ) -> QuestionClassifier:
     """Fit a question (intent) classifier on word + character TF-IDF features.
 
-    Word n-grams come from :func:`~servicekit.classify.preprocess`\\ ed text and
+    Word n-grams come from text preprocessed by :func:`~servicekit.classify.preprocess` and
     character n-grams (``char_wb``) from the lowercased raw text, both with sublinear
     term frequency; see :mod:`servicekit.classify.features`. The defaults were tuned
     on a stratified 80/20 split of Banking77's *training* set (never its test set):
@@ -736,5 +759,5 @@ def _unknown_labels(
                 function,
                 "labels",
                 "must hold only labels the classifier knows",
-                described(f"{label!r} at position {i}"),
+                described(f"{str(label)!r} at position {i}"),
             )

@@ -117,10 +117,10 @@ def preprocess(
     remove_stopwords: bool = True,
     lowercase: bool = True,
 ) -> str:
-    """Normalise one text: lowercase, tokenise, drop stop words, stem; tokens joined by spaces.
+    r"""Normalise one text: lowercase, tokenise, drop stop words, stem; tokens joined by spaces.
 
     Tokens are runs of letters and digits in any script (the regular expression
-    ``\\w+``), so punctuation splits words ("PIN-code" gives "pin", "code").
+    ``\w+``), so punctuation splits words ("PIN-code" gives "pin", "code").
     Stop words are matched case-insensitively against scikit-learn's English list;
     stems come from the Snowball stemmer of ``language`` (which lowercases, so
     ``lowercase=False`` only keeps case when ``stem=False``). Nothing is downloaded.
@@ -173,4 +173,3 @@ def preprocess(
     options = PreprocessOptions(language, stem, remove_stopwords, lowercase)
     options.check("preprocess")
     return options.apply([text])[0]
-

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import numbers
 import warnings
 
 import numpy as np
@@ -97,9 +96,7 @@ def choose_threshold(
     if isinstance(target, str):
         if target != "f1":
             fail(name, "target", "must be 'f1' or a precision in (0, 1)", target)
-    elif isinstance(target, bool) or not (
-        isinstance(target, numbers.Real) and math.isfinite(target) and 0 < target < 1
-    ):
+    elif isinstance(target, bool) or not (math.isfinite(target) and 0 < target < 1):
         fail(name, "target", "must be 'f1' or a precision in (0, 1)", target)
     truth = [str(v) for v in np.asarray(labels).tolist()]
     if out_of_scope_label is not None:
