@@ -144,13 +144,23 @@ class TextFeatures:
     0
     """
 
-    __slots__ = ("_char", "_names", "_word", "options")
+    __slots__ = ("_blocks", "_char", "_names", "_word", "options")
 
     def __init__(self, options: FeatureOptions, word: Any, char: Any) -> None:
         self.options = options
         self._word = word
         self._char = char
         self._names: list[str] | None = None
+        # (analyzer, vocabulary, idf, column offset, preprocess first) per block.
+        self._blocks: list[tuple[Any, dict[str, int], FloatArray, int, bool]] = []
+        offset = 0
+        for vectorizer, preprocess in ((word, True), (char, False)):
+            if vectorizer is not None:
+                idf = np.asarray(vectorizer.idf_, dtype=np.float64)
+                self._blocks.append(
+                    (vectorizer.build_analyzer(), vectorizer.vocabulary_, idf, offset, preprocess)
+                )
+                offset += len(vectorizer.vocabulary_)
 
     @classmethod
     def fit(
@@ -191,13 +201,44 @@ class TextFeatures:
         return sum(len(v.vocabulary_) for v in (self._word, self._char) if v is not None)
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """The TF-IDF matrix of ``texts`` (one row per text, float64, CSR)."""
-        blocks = []
-        if self._word is not None:
-            blocks.append(self._word.transform(self.options.preprocessing.apply(texts)))
-        if self._char is not None:
-            blocks.append(self._char.transform(texts))
-        matrix: sp.csr_matrix = sp.hstack(blocks, format="csr", dtype=np.float64)
+        """The TF-IDF matrix of ``texts`` (one row per text, float64, CSR).
+
+        The same arithmetic as scikit-learn's ``TfidfVectorizer.transform`` (counts,
+        ``1 + log`` when sublinear, times idf, rows of each block scaled to unit L2
+        norm), done here in one pass over both blocks: for one question at a time it
+        is several times faster than two scikit-learn calls and a ``hstack``.
+        """
+        processed = self.options.preprocessing.apply(texts) if self._word is not None else []
+        rows: list[int] = []
+        columns: list[int] = []
+        counts: list[int] = []
+        for analyzer, vocabulary, _, offset, preprocess in self._blocks:
+            docs = processed if preprocess else texts
+            for row, doc in enumerate(docs):
+                found: dict[int, int] = {}
+                for gram in analyzer(doc):
+                    column = vocabulary.get(gram)
+                    if column is not None:
+                        found[column] = found.get(column, 0) + 1
+                rows.extend([row] * len(found))
+                columns.extend(column + offset for column in found)
+                counts.extend(found.values())
+        row_index = np.asarray(rows, dtype=np.int64)
+        column_index = np.asarray(columns, dtype=np.int64)
+        values = np.asarray(counts, dtype=np.float64)
+        if self.options.sublinear_tf:
+            values = 1.0 + np.log(values)
+        idf = np.concatenate([block[2] for block in self._blocks])
+        values *= idf[column_index]
+        # Each block's rows have unit L2 norm: group squares by (row, block).
+        block_of = np.searchsorted([block[3] for block in self._blocks], column_index, "right")
+        group = row_index * len(self._blocks) + (block_of - 1)
+        norms = np.sqrt(np.bincount(group, values**2, minlength=len(texts) * len(self._blocks)))
+        values /= norms[group]
+        matrix = sp.csr_matrix(
+            (values, (row_index, column_index)), shape=(len(texts), self.n_features)
+        )
+        matrix.sort_indices()
         return matrix
 
     def feature_names(self) -> list[str]:

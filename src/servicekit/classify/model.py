@@ -153,6 +153,7 @@ class QuestionClassifier:
         "_model",
         "_offsets",
         "_slopes",
+        "_weights",
     )
     _model: str
     _labels: tuple[str, ...]
@@ -162,6 +163,7 @@ class QuestionClassifier:
     _slopes: FloatArray | None
     _offsets: FloatArray | None
     _fit_options: dict[str, Any]
+    _weights: FloatArray
 
     def __init__(
         self,
@@ -187,6 +189,8 @@ class QuestionClassifier:
         set_(self, "_slopes", slopes)
         set_(self, "_offsets", offsets)
         set_(self, "_fit_options", dict(fit_options))
+        # Features x labels, contiguous: the product with a sparse matrix then needs no copy.
+        set_(self, "_weights", np.ascontiguousarray(coefficients.T))
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("QuestionClassifier is immutable; fit a new one instead")
@@ -236,7 +240,7 @@ class QuestionClassifier:
     # -- prediction
     def _probabilities(self, texts: list[str]) -> FloatArray:
         matrix = self._features.transform(texts)
-        scores: FloatArray = np.asarray(matrix @ self._coefficients.T) + self._intercepts
+        scores: FloatArray = np.asarray(matrix @ self._weights) + self._intercepts
         if self._slopes is None or self._offsets is None:
             return _softmax(scores)
         calibrated = _sigmoid(scores * self._slopes + self._offsets)
