@@ -62,11 +62,11 @@ def load(text: str, format_name: str, version: int) -> dict[str, Any]:
         document = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:
         raise ModelFormatError(
-            f"not a servicekit {format_name} file: invalid JSON ({exc})"
+            f"not a {format_name} file: invalid JSON ({exc})"
         ) from None
     if not isinstance(document, dict) or document.get("format") != format_name:
         found = document.get("format") if isinstance(document, dict) else type(document).__name__
-        raise ModelFormatError(f"not a servicekit {format_name} file (format {found!r})")
+        raise ModelFormatError(f"not a {format_name} file (format {found!r})")
     if document.get("version") != version:
         raise ModelFormatError(
             f"{format_name} format version {document.get('version')!r} is not supported "

@@ -60,8 +60,8 @@ class FaqIndex:
     Questions are represented exactly as :func:`~servicekit.classify.fit_question_classifier`
     represents texts (word n-grams of preprocessed text + character n-grams, see
     :mod:`servicekit.classify.features`), with each row scaled to unit length, so the
-    similarity of a query and a question is the cosine of their vectors. Build it with
-    :meth:`build`; it is immutable.
+    similarity of a query and a question is the cosine of their vectors. Get one from
+    :meth:`build` or :meth:`from_json` (the constructor is internal); it is immutable.
 
     Examples
     --------
@@ -243,7 +243,7 @@ class FaqIndex:
         >>> FaqIndex.from_json("[]")
         Traceback (most recent call last):
         ...
-        servicekit.errors.ModelFormatError: not a servicekit servicekit.FaqIndex file (format 'list')
+        servicekit.errors.ModelFormatError: not a servicekit.FaqIndex file (format 'list')
         """
         body = _format.load(text, FORMAT, FORMAT_VERSION)
         questions = _format.read_strings(body, "questions", "body", unique=False)

@@ -126,7 +126,10 @@ def _sigmoid(z: FloatArray) -> FloatArray:
 
 
 class QuestionClassifier:
-    """A fitted, immutable question classifier (build it with :func:`fit_question_classifier`).
+    """A fitted, immutable question classifier.
+
+    Get one from :func:`fit_question_classifier` or :meth:`from_json`; the
+    constructor is internal (it takes already-validated parts) and may change.
 
     Every method taking ``texts`` accepts a sequence of strings (list, tuple,
     pandas Series, NumPy array) or a single string, which is treated as a list of
@@ -494,7 +497,7 @@ class QuestionClassifier:
         >>> QuestionClassifier.from_json('{"format": "something else"}')
         Traceback (most recent call last):
         ...
-        servicekit.errors.ModelFormatError: not a servicekit servicekit.QuestionClassifier file (format 'something else')
+        servicekit.errors.ModelFormatError: not a servicekit.QuestionClassifier file (format 'something else')
         """
         body = _format.load(text, FORMAT, FORMAT_VERSION)
         model = _format.read_str(body, "model", "body", MODELS)
