@@ -6,6 +6,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from servicekit.classify import Prediction, QuestionClassifier, fit_question_classifier
 from servicekit.errors import ConvergenceWarning, InvalidInputError, ModelFormatError
@@ -292,3 +294,16 @@ def test_chinese_questions_are_classified_by_character_ngrams() -> None:
     words_only = fit_question_classifier(texts, labels, stem=False, char_ngrams=None)
     proba = words_only.predict_proba(["我想改密码"]).to_numpy()
     np.testing.assert_allclose(proba, 0.5)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(min_size=1, max_size=40).filter(lambda s: s.strip()))
+def test_any_text_gets_a_valid_answer(text: str) -> None:
+    """Punctuation only, emoji, unseen scripts: always a distribution, never a crash."""
+    clf = small.classifier()
+    proba = clf.predict_proba(text).to_numpy()[0]
+    assert np.isfinite(proba).all()
+    assert proba.sum() == pytest.approx(1.0)
+    prediction = clf.classify(text)[0]
+    assert prediction.label == clf.predict(text)[0] == clf.top_k(text, k=1)[0][0][0]
+    assert prediction.confidence == pytest.approx(proba.max())
