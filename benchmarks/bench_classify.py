@@ -9,6 +9,7 @@ preprocessing, vectorising and fitting. Run once: ``python benchmarks/bench_clas
 
 from __future__ import annotations
 
+import os
 import time
 
 import numpy as np
@@ -38,6 +39,8 @@ def main() -> None:
     batch = test_texts[:1000]
     singles = test_texts[:200]
     print(f"Banking77: {len(texts)} training and {len(test_texts)} test questions, 77 intents")
+    # Timings on a shared machine depend on what else runs: say how busy it was.
+    print("load average (1, 5, 15 min) at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
     rows = []
     source = make_pipeline(TfidfVectorizer(stop_words="english"), MultinomialNB())

@@ -61,9 +61,7 @@ def load(text: str, format_name: str, version: int) -> dict[str, Any]:
     try:
         document = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:
-        raise ModelFormatError(
-            f"not a {format_name} file: invalid JSON ({exc})"
-        ) from None
+        raise ModelFormatError(f"not a {format_name} file: invalid JSON ({exc})") from None
     if not isinstance(document, dict) or document.get("format") != format_name:
         found = document.get("format") if isinstance(document, dict) else type(document).__name__
         raise ModelFormatError(f"not a {format_name} file (format {found!r})")

@@ -17,8 +17,9 @@ features (:mod:`servicekit.classify.features`) and returns an immutable
 
 from __future__ import annotations
 
+import contextlib
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -532,7 +533,12 @@ class QuestionClassifier:
 
 # --------------------------------------------------------------------------- fitting
 def _fit_linear_svm(
-    X: Any, y: npt.NDArray[np.intp], C: float, class_weight: str | None, random_state: int
+    X: Any,
+    y: npt.NDArray[np.intp],
+    C: float,
+    class_weight: str | None,
+    random_state: int,
+    max_iter: int,
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """LinearSVC plus per-label Platt scaling fitted on out-of-fold margins."""
     from sklearn.linear_model import LogisticRegression
@@ -540,11 +546,20 @@ def _fit_linear_svm(
     from sklearn.svm import LinearSVC
 
     def svm() -> Any:
-        return LinearSVC(C=C, class_weight=class_weight, random_state=random_state, max_iter=5000)
+        return LinearSVC(
+            C=C,
+            class_weight=class_weight,
+            random_state=random_state,
+            max_iter=max_iter,
+            dual="auto",
+        )
 
     smallest = int(np.bincount(y.astype(np.int64)).min())
     folds = StratifiedKFold(n_splits=min(3, smallest), shuffle=True, random_state=random_state)
-    margins = np.asarray(cross_val_predict(svm(), X, y, cv=folds, method="decision_function"))
+    with _solver_warnings("linear_svm", max_iter):
+        margins = cross_val_predict(svm(), X, y, cv=folds, method="decision_function")
+        final = svm().fit(X, y)
+    margins = np.asarray(margins)
     if margins.ndim == 1:  # two labels: one margin for the second label
         margins = np.column_stack([-margins, margins])
     n_labels = margins.shape[1]
@@ -553,7 +568,6 @@ def _fit_linear_svm(
         # Platt (1999): P(y = k | margin) = sigmoid(a * margin + b), a and b by max likelihood.
         platt = LogisticRegression(C=1e4).fit(margins[:, [k]], (y == k).astype(int))
         slopes[k], offsets[k] = float(platt.coef_[0, 0]), float(platt.intercept_[0])
-    final = svm().fit(X, y)
     coef, intercept = np.asarray(final.coef_), np.asarray(final.intercept_)
     if coef.shape[0] == 1:
         coef, intercept = np.vstack([-coef, coef]), np.concatenate([-intercept, intercept])
@@ -642,7 +656,7 @@ def fit_question_classifier(
     remove_stopwords : bool, default False
         Drop English stop words before building word n-grams.
     max_iter : int, default 1000
-        Iteration cap of the logistic solver; a
+        Iteration cap of the logistic and SVM solvers; a
         :class:`~servicekit.errors.ConvergenceWarning` says when it was reached.
 
     Returns
@@ -710,7 +724,7 @@ def fit_question_classifier(
     else:
         C = DEFAULT_C["linear_svm"] if C is None else C
         coefficients, intercepts, slopes, offsets = _fit_linear_svm(
-            X, y, C, class_weight, random_state
+            X, y, C, class_weight, random_state, max_iter
         )
     fit_options = {
         "C": C,
@@ -731,23 +745,37 @@ def fit_question_classifier(
     )
 
 
+@contextlib.contextmanager
+def _solver_warnings(solver: str, max_iter: int) -> Iterator[None]:
+    """Turn scikit-learn's convergence warnings into one servicekit ConvergenceWarning."""
+    from sklearn.exceptions import ConvergenceWarning as SklearnConvergenceWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    stopped = False
+    for w in caught:
+        if issubclass(w.category, SklearnConvergenceWarning):
+            stopped = True
+        else:
+            warnings.warn(w.message, w.category, stacklevel=4)
+    if stopped:
+        warnings.warn(
+            f"fit_question_classifier: the {solver} solver stopped at max_iter={max_iter} "
+            "before converging; raise max_iter",
+            ConvergenceWarning,
+            stacklevel=4,
+        )
+
+
 def _fit_logistic(
     X: Any, y: Any, C: float | None, class_weight: str | None, max_iter: int
 ) -> tuple[FloatArray, FloatArray, float]:
-    from sklearn.exceptions import ConvergenceWarning as SklearnConvergenceWarning
     from sklearn.linear_model import LogisticRegression
 
     C = DEFAULT_C["logistic"] if C is None else C
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", SklearnConvergenceWarning)
+    with _solver_warnings("logistic", max_iter):
         fitted = LogisticRegression(C=C, class_weight=class_weight, max_iter=max_iter).fit(X, y)
-    if any(issubclass(w.category, SklearnConvergenceWarning) for w in caught):
-        warnings.warn(
-            f"fit_question_classifier: the logistic solver stopped at max_iter={max_iter} "
-            "before converging; raise max_iter",
-            ConvergenceWarning,
-            stacklevel=3,
-        )
     coef, intercept = np.asarray(fitted.coef_), np.asarray(fitted.intercept_)
     if coef.shape[0] == 1:  # two labels: scikit-learn fits one logit; softmax needs both rows
         coef = np.vstack([-coef / 2, coef / 2])
