@@ -1,5 +1,21 @@
-"""servicekit.churn: being built (see its issue); exports nothing yet."""
+"""servicekit.churn: churn prediction, its evaluation, and retention-campaign targeting."""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from servicekit.churn.evaluation import (
+    ChurnEvaluation,
+    HosmerLemeshowTest,
+    calibration_table,
+    evaluate,
+    hosmer_lemeshow,
+    lift_table,
+)
+
+__all__ = [
+    "ChurnEvaluation",
+    "HosmerLemeshowTest",
+    "calibration_table",
+    "evaluate",
+    "hosmer_lemeshow",
+    "lift_table",
+]
