@@ -17,6 +17,17 @@ EVALUATION_CASES = [
         lambda: {"y_true": list(_Y), "proba": list(_P), "bins": 2, "confidence": 0.9},
     ),
     Case(churn.hosmer_lemeshow, lambda: {"y_true": list(_Y), "proba": list(_P), "bins": 4}),
+    Case(
+        churn.campaign_profit,
+        lambda: {
+            "proba": list(_P),
+            "customer_value": 200.0,
+            "incentive_cost": 10.0,
+            "contact_cost": 1.0,
+            "acceptance_rate": 0.3,
+            "y_true": list(_Y),
+        },
+    ),
 ]
 
 CASES = [*EVALUATION_CASES]

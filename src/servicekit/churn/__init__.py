@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from servicekit.churn.campaign import campaign_profit
 from servicekit.churn.evaluation import (
     ChurnEvaluation,
     HosmerLemeshowTest,
@@ -15,6 +16,7 @@ __all__ = [
     "ChurnEvaluation",
     "HosmerLemeshowTest",
     "calibration_table",
+    "campaign_profit",
     "evaluate",
     "hosmer_lemeshow",
     "lift_table",
