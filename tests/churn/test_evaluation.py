@@ -277,3 +277,50 @@ def test_hosmer_lemeshow_certain_groups() -> None:
 def test_hosmer_lemeshow_needs_three_groups() -> None:
     with pytest.raises(InvalidInputError, match="'proba' must take enough distinct values"):
         hosmer_lemeshow([0, 1, 0, 1], [0.2, 0.2, 0.7, 0.7])
+
+
+# ----------------------------------------------------------------------------- real data
+@pytest.mark.realdata
+def test_telco_hold_out_evaluation_agrees_with_sklearn() -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    from servicekit.churn import campaign_profit
+    from tests.support import real_data
+
+    frame = pd.read_csv(real_data("telco", "WA_Fn-UseC_-Telco-Customer-Churn.csv"))
+    design = pd.get_dummies(
+        frame[["tenure", "MonthlyCharges", "SeniorCitizen", "Contract", "InternetService"]],
+        columns=["Contract", "InternetService"],
+        drop_first=True,
+        dtype=float,
+    )
+    design["tenure"] /= 72.0
+    design["MonthlyCharges"] /= 100.0
+    y = (frame["Churn"] == "Yes").to_numpy()
+    train = np.arange(y.size) % 2 == 0
+    model = LogisticRegression(max_iter=1000).fit(design[train], y[train])
+    p = model.predict_proba(design[~train])[:, 1]
+    y_test = y[~train]
+
+    result = evaluate(y_test, p)
+    assert result.n == 3521
+    assert result.roc_auc == pytest.approx(skm.roc_auc_score(y_test, p), abs=1e-12)
+    assert result.pr_auc == pytest.approx(skm.average_precision_score(y_test, p), abs=1e-12)
+    assert result.log_loss == pytest.approx(skm.log_loss(y_test, p), rel=1e-10)
+    assert result.roc_auc > 0.80  # a handful of columns; the full model reaches about 0.84
+    lift = lift_table(y_test, p)
+    assert lift["lift"].iloc[0] == result.top_decile_lift > 2.0
+    assert lift["cumulative_capture"].iloc[2] > 0.5  # top 30% hold most churners
+    calibration = calibration_table(y_test, p)
+    assert calibration.attrs["expected_calibration_error"] < 0.05
+    assert hosmer_lemeshow(y_test, p).df == 8
+    profit = campaign_profit(
+        p,
+        y_true=y_test,
+        customer_value=200,
+        incentive_cost=10,
+        contact_cost=1,
+        acceptance_rate=0.3,
+    )
+    assert 0 < profit.attrs["best_fraction_contacted"] < 1
+    assert profit.attrs["best_expected_profit"] > 0
