@@ -788,11 +788,13 @@ class Frame(Constraint):
 class Column(Constraint):
     """The name of a column of the DataFrame passed as argument ``frame``.
 
-    ``many=True`` also accepts a list of names (returned as a list).
+    ``many=True`` also accepts a list of names (returned as a list);
+    ``allow_empty=True`` lets an empty list or tuple through (e.g. ``exclude=()``).
     """
 
     frame: str
     many: bool = False
+    allow_empty: bool = False
     optional: bool = False
 
     def describe(self) -> str:
@@ -800,7 +802,7 @@ class Column(Constraint):
 
     def coerce(self, value: Any, ctx: _Context) -> Any:
         names = list(value) if self.many and isinstance(value, (list, tuple)) else [value]
-        if self.many and not names:
+        if self.many and not names and not self.allow_empty:
             ctx.fail(f"must be {self.describe()}", value)
         table = ctx.arguments.get(self.frame)
         for name in names:
