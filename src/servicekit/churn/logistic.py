@@ -293,7 +293,7 @@ class LogisticModel(ResultMixin):
         )
 
     # ------------------------------------------------------------- persistence
-    def to_fields(self) -> dict[str, Any]:
+    def _to_fields(self) -> dict[str, Any]:
         """The model as JSON-ready fields (the body of :meth:`to_json`)."""
         return {
             "feature_names": list(self.feature_names),
@@ -326,7 +326,7 @@ class LogisticModel(ResultMixin):
         >>> again.coef.tolist() == model.coef.tolist(), again.intercept == model.intercept
         (True, True)
         """
-        return write_document(FORMAT, VERSION, self.to_fields())
+        return write_document(FORMAT, VERSION, self._to_fields())
 
     @classmethod
     @validated(text=InstanceOf(str))
@@ -348,12 +348,12 @@ class LogisticModel(ResultMixin):
         servicekit.errors.ModelFormatError: servicekit.LogisticModel: field 'format' must be 'servicekit.LogisticModel', got 'other' (not this kind of model)
         """
         document = Document(text, FORMAT, VERSION)
-        model = cls.from_document(document)
+        model = cls._from_document(document)
         document.verify_checksum()
         return model
 
     @classmethod
-    def from_document(cls, doc: Document) -> LogisticModel:
+    def _from_document(cls, doc: Document) -> LogisticModel:
         """Build a model from a parsed document (structure checked, checksum not)."""
         doc.expect_keys(
             {"format", "version", "checksum", *_FIELD_NAMES}
@@ -540,7 +540,12 @@ def fit_logistic(
     names = _feature_names(feature_names, p)
     used = weights > 0
     if not used.any():
-        fail("fit_logistic", "sample_weight", "must have at least one positive weight", 0.0)
+        fail(
+            "fit_logistic",
+            "sample_weight",
+            "must have at least one positive weight",
+            described("all weights are zero"),
+        )
     positive_weight = float(weights @ outcome)
     total_weight = float(weights.sum())
     if positive_weight <= 0 or positive_weight >= total_weight:
