@@ -71,7 +71,8 @@ def test_without_intercept_matches_statsmodels() -> None:
     ref = sm.Logit(y, X).fit(method="newton", disp=0)
     np.testing.assert_allclose(model.coef, ref.params, rtol=1e-9)
     np.testing.assert_allclose(model.std_errors, ref.bse, rtol=1e-9)
-    assert model.intercept == 0.0 and math.isnan(model.intercept_std_error)
+    assert model.intercept == 0.0
+    assert math.isnan(model.intercept_std_error)
     assert list(model.summary().index) == ["x0", "x1"]
 
 
@@ -128,7 +129,8 @@ def test_complete_separation_warns_and_returns_finite_results() -> None:
         model = fit_logistic(X, y, feature_names=["tenure", "noise"])
     assert not model.converged
     assert model.separated == ("tenure",)
-    assert np.isfinite(model.coef).all() and np.isfinite(model.std_errors).all()
+    assert np.isfinite(model.coef).all()
+    assert np.isfinite(model.std_errors).all()
     assert model.std_errors[0] > 100  # the likelihood is flat along the diverging direction
     assert "separated" in str(model)
     with warnings.catch_warnings():
@@ -161,7 +163,8 @@ def test_non_convergence_warns_with_what_was_tried() -> None:
     X, y = simulated()
     with pytest.warns(ConvergenceWarning, match=r"1 Newton iteration.*max_iter=1"):
         model = fit_logistic(X, y, max_iter=1)
-    assert not model.converged and model.n_iter == 1
+    assert not model.converged
+    assert model.n_iter == 1
 
 
 # ----------------------------------------------------------------- bad designs
