@@ -59,6 +59,7 @@ def test_types_are_inferred_and_numeric_text_is_parsed() -> None:
     )
 
 
+@pytest.mark.filterwarnings("ignore::servicekit.errors.SeparationWarning")
 def test_categorical_override() -> None:
     model = fit_small(categorical=["Contract", "tenure"])
     assert model.encoder.numeric == ("charges",)

@@ -911,10 +911,13 @@ def _separating_features(
 
 def _warn_separation(fitter: _Newton, separated: tuple[str, ...], n: int) -> None:
     perfect = fitter.perfectly_predicted_count()
+    shown = f"{list(separated[:10])}" + (
+        f" and {len(separated) - 10} more" if len(separated) > 10 else ""
+    )
     warnings.warn(
         "fit_logistic(): complete or quasi-complete separation: "
         f"{perfect} of {n} observation(s) are predicted perfectly and the likelihood keeps "
-        f"rising as the coefficients of {list(separated)} grow without bound. The maximum-"
+        f"rising as the coefficients of {shown} grow without bound. The maximum-"
         "likelihood estimate does not exist; the returned coefficients and standard errors are "
         f"the iterate where the fit stopped (iteration {fitter.n_iter}), not estimates. "
         "Refit with l2 > 0 (e.g. l2=1.0) or drop or merge those features.",
