@@ -17,10 +17,8 @@ TELCO = ("telco", "WA_Fn-UseC_-Telco-Customer-Churn.csv")
 def fitted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     data = real_data(*TELCO)
     model = tmp_path_factory.mktemp("cli") / "model.json"
-    status = main(
-        ["churn", "fit", str(data), "--target", "Churn", "--positive", "Yes"]
-        + ["--exclude", "customerID", "-o", str(model)]
-    )
+    command = ["churn", "fit", str(data), "--target", "Churn", "--positive", "Yes"]
+    status = main([*command, "--exclude", "customerID", "-o", str(model)])
     assert status == 0
     return data, model
 

@@ -64,7 +64,7 @@ def test_categorical_override() -> None:
     model = fit_small(categorical=["Contract", "tenure"])
     assert model.encoder.numeric == ("charges",)
     assert set(model.encoder.categorical) == {"Contract", "tenure"}
-    with pytest.raises(InvalidInputError, match="'categorical'.*'customerID'"):
+    with pytest.raises(InvalidInputError, match=r"'categorical'.*'customerID'"):
         fit_small(exclude=[], categorical=["Contract", "tenure", "charges"])
 
 
@@ -216,7 +216,7 @@ def test_churn_model_json_round_trip_and_damage() -> None:
     assert again.to_json() == text
     fields = json.loads(text)
     fields["logistic"]["coef"] = fields["logistic"]["coef"][:-1]
-    with pytest.raises(ModelFormatError, match="logistic.coef"):
+    with pytest.raises(ModelFormatError, match=r"logistic\.coef"):
         ChurnModel.from_json(json.dumps(fields))
     fields = json.loads(text)
     fields["encoder"]["reference"]["Contract"] = "Ten year"
@@ -255,7 +255,7 @@ def test_cross_validate_rows_and_errors() -> None:
     ]
     assert (scores["n_train"] + scores["n_test"] == 100).all()
     assert scores["roc_auc"].between(0, 1).all()
-    with pytest.raises(InvalidInputError, match="'fit_options'.*shuffle"):
+    with pytest.raises(InvalidInputError, match=r"'fit_options'.*shuffle"):
         cross_validate(small_frame(), target="Churn", shuffle=True)
     with pytest.raises(InvalidInputError, match="'folds' must not exceed"):
         cross_validate(
