@@ -77,8 +77,8 @@ class ChurnModel(ResultMixin):
     >>> model.logistic.feature_names
     ('tenure', 'contract=year')
     >>> model.predict_proba(frame.head(2)).round(3)
-    0    0.801
-    1    0.080
+    0    0.915
+    1    0.063
     Name: churn_probability, dtype: float64
     """
 
@@ -118,8 +118,8 @@ class ChurnModel(ResultMixin):
         >>> frame = pd.DataFrame({"tenure": [1, 40, 3, 30, 2, 50, 4, 20],
         ...                       "churn": [1, 0, 0, 0, 1, 0, 1, 1]})
         >>> fit_churn_model(frame, target="churn").predict_proba(frame.head(2)).round(3)
-        0    0.741
-        1    0.013
+        0    0.842
+        1    0.079
         Name: churn_probability, dtype: float64
         """
         design, scorable = self.encoder.encode(frame, "ChurnModel.predict_proba")
@@ -166,8 +166,8 @@ class ChurnModel(ResultMixin):
         >>> model = fit_churn_model(frame, target="churn")
         >>> model.contributions(frame.head(2)).round(3)
            tenure
-        0   2.264
-        1  -3.036
+        0   1.880
+        1  -2.251
         """
         design, scorable = self.encoder.encode(frame, "ChurnModel.contributions")
         return self._contributions(frame, design, scorable)
@@ -224,7 +224,7 @@ class ChurnModel(ResultMixin):
         >>> model = fit_churn_model(frame, target="churn")
         >>> model.risk_drivers(frame.head(1), top=2).round(3)
            rank   feature  value  contribution
-        0     1    tenure      1         1.044
+        0     1    tenure      1         5.109
         0     2  contract  month         0.000
         """
         design, scorable = self.encoder.encode(frame, "ChurnModel.risk_drivers")
@@ -261,8 +261,8 @@ class ChurnModel(ResultMixin):
         ...                       "churn": [1, 0, 0, 0, 1, 0, 1, 1]})
         >>> fit_churn_model(frame, target="churn").summary()[["coef", "odds_ratio"]].round(3)
                     coef  odds_ratio
-        intercept  2.007       7.443
-        tenure    -0.121       0.886
+        intercept  1.781       5.936
+        tenure    -0.106       0.899
         """
         table = self.logistic.summary(confidence)
         table.attrs["aliased"] = {k: list(v) for k, v in self.encoder.aliased.items()}
