@@ -8,6 +8,7 @@ vectorised NumPy (no scikit-learn at run time; the tests compare against it).
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Literal
 
@@ -27,6 +28,7 @@ from servicekit._validation import (
     fail,
     validated,
 )
+from servicekit.errors import SmallSampleWarning
 from servicekit.metrics.proportion import CONFIDENCE, wilson_interval
 
 __all__ = [
@@ -542,7 +544,14 @@ def hosmer_lemeshow(y_true: ArrayLike, proba: ArrayLike, bins: int = 10) -> Hosm
     A group whose expected churners are exactly 0 or all of its customers (all its
     probabilities 0, or all 1) contributes 0 if it observed exactly that and ``inf``
     otherwise (a certain prediction that failed). The chi-squared approximation wants
-    about 5 or more expected churners and non-churners per group.
+    enough expected churners and non-churners per group: by Cochran's rule, none below 1
+    and at most a fifth of them below 5. Otherwise a
+    :class:`~servicekit.errors.SmallSampleWarning` is emitted (the test is still returned).
+
+    Warns
+    -----
+    SmallSampleWarning
+        When the expected counts break Cochran's rule.
 
     References
     ----------
@@ -569,6 +578,15 @@ def hosmer_lemeshow(y_true: ArrayLike, proba: ArrayLike, bins: int = 10) -> Hosm
             "proba",
             "must take enough distinct values to form at least 3 risk groups",
             described(f"{np.unique(p).size} distinct value(s), {n_groups} group(s)"),
+        )
+    cells = np.concatenate([expected, counts - expected])  # expected churners, non-churners
+    if cells.min() < 1.0 or np.count_nonzero(cells < 5.0) > cells.size / 5:
+        warnings.warn(
+            f"hosmer_lemeshow(): {np.count_nonzero(cells < 5.0)} of {cells.size} expected "
+            f"counts are below 5 (smallest {cells.min():.2g}); the chi-squared p-value is "
+            "unreliable, use fewer groups or more customers",
+            SmallSampleWarning,
+            stacklevel=3,
         )
     variance = expected * (1.0 - expected / counts)
     squared = (positives - expected) ** 2
