@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -16,7 +17,7 @@ from servicekit.churn import (
     hosmer_lemeshow,
     lift_table,
 )
-from servicekit.errors import InvalidInputError
+from servicekit.errors import InvalidInputError, SmallSampleWarning
 from servicekit.metrics import wilson_interval
 
 
@@ -254,7 +255,8 @@ def test_hosmer_lemeshow_hand_computed() -> None:
     # 3 groups of 4 with constant probabilities 0.25, 0.5, 0.75 and 1, 2, 4 churners
     p = [0.25] * 4 + [0.5] * 4 + [0.75] * 4
     y = [1, 0, 0, 0, 1, 1, 0, 0, 1, 1, 1, 1]
-    test = hosmer_lemeshow(y, p, bins=3)
+    with pytest.warns(SmallSampleWarning, match="6 of 6 expected counts are below 5"):
+        test = hosmer_lemeshow(y, p, bins=3)
     # group 3: O=4, E=3, variance 3 * 0.25 = 0.75 → 1/0.75; groups 1, 2 match exactly
     assert test.statistic == pytest.approx(4 / 3)
     assert (test.df, test.n_groups) == (1, 3)
@@ -268,6 +270,14 @@ def test_hosmer_lemeshow_detects_miscalibration() -> None:
     assert hosmer_lemeshow(y, p**2).p_value < 1e-6
 
 
+def test_hosmer_lemeshow_large_sample_does_not_warn() -> None:
+    y, p = _random(2000, 9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SmallSampleWarning)
+        hosmer_lemeshow(y, p)
+
+
+@pytest.mark.filterwarnings("ignore::servicekit.errors.SmallSampleWarning")
 def test_hosmer_lemeshow_certain_groups() -> None:
     p = [0.0] * 4 + [0.5] * 4 + [1.0] * 4
     assert hosmer_lemeshow([0] * 4 + [1, 0, 1, 0] + [1] * 4, p, bins=3).statistic == 0.0

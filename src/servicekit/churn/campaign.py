@@ -9,6 +9,7 @@ import pandas as pd
 
 from servicekit._typing import ArrayLike
 from servicekit._validation import Array, Interval, as_bool_array, as_float_array, validated
+from servicekit.churn.evaluation import _Ranking
 
 __all__ = ["campaign_profit"]
 
@@ -130,20 +131,17 @@ def campaign_profit(
     non_churner_value = -(incentive_cost + contact_cost)
     churn = p if y_true is None else as_bool_array(y_true).astype(np.float64)
 
-    order = np.argsort(-p, kind="stable")
-    p_sorted = p[order]
-    churn_sorted = churn[order]
-    # One cut-off per distinct probability: the last position of each tie group.
-    last = np.flatnonzero(np.r_[p_sorted[1:] != p_sorted[:-1], True])
-    contacted = np.r_[0, last + 1]
-    churners = np.r_[0.0, np.cumsum(churn_sorted)[last]]
+    # One cut-off per distinct probability: a threshold cannot split a tie group.
+    ranking = _Ranking.of(churn, p)
+    contacted = np.r_[0, np.cumsum(ranking.sizes)]
+    churners = np.r_[0.0, np.cumsum(ranking.positives)]
     profit = churners * churner_value + (contacted - churners) * non_churner_value
     # Profit is exactly 0 when nobody is contacted; argmax takes the first (fewest) maximum.
     best = int(np.argmax(profit))
 
     table: pd.DataFrame = pd.DataFrame(
         {
-            "threshold": np.r_[math.inf, p_sorted[last]],
+            "threshold": np.r_[math.inf, ranking.p_sorted[ranking.starts]],
             "n_contacted": contacted.astype(np.int64),
             "fraction_contacted": contacted / n,
             "churners_contacted": churners,

@@ -8,6 +8,7 @@ vectorised NumPy (no scikit-learn at run time; the tests compare against it).
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Literal
 
@@ -27,6 +28,7 @@ from servicekit._validation import (
     fail,
     validated,
 )
+from servicekit.errors import SmallSampleWarning
 from servicekit.metrics.proportion import CONFIDENCE, wilson_interval
 
 __all__ = [
@@ -143,7 +145,9 @@ def evaluate(y_true: ArrayLike, proba: ArrayLike, *, threshold: float = 0.5) -> 
     -----
     ROC AUC is the Mann-Whitney statistic ``(R₁ − n₁(n₁+1)/2) / (n₁ n₀)`` with ``R₁``
     the sum of the churners' mid-ranks (tied probabilities share their average rank),
-    so ties count one half and the cost is one sort.
+    so ties count one half. It is computed over runs of tied probabilities, as
+    ``Σ_g pos_g · (neg_below_g + neg_g / 2)``; one sort serves ROC AUC, average
+    precision and the top-decile lift.
 
     References
     ----------
@@ -181,13 +185,14 @@ def evaluate(y_true: ArrayLike, proba: ArrayLike, *, threshold: float = 0.5) -> 
     log_loss = -float(np.mean(np.where(y, np.log(clipped), np.log1p(-clipped))))
     brier = float(np.mean((p - outcome) ** 2))
 
+    ranking = _Ranking.of(y, p)
     top_decile_lift = math.nan
     if n >= 10:
-        top_decile_lift = float(_lift_rows(y, p, 10)["lift"][0])
+        top_decile_lift = float(_lift_rows(ranking, 10)["lift"][0])
 
     return ChurnEvaluation(
-        roc_auc=_roc_auc(y, p),
-        pr_auc=_average_precision(y, p),
+        roc_auc=_roc_auc(ranking),
+        pr_auc=_average_precision(ranking),
         accuracy=accuracy,
         precision=precision,
         recall=recall,
@@ -213,42 +218,56 @@ def _require_both_classes(function: str, y: BoolArray) -> None:
         )
 
 
-def _roc_auc(y: BoolArray, p: FloatArray) -> float:
-    """Tie-aware ROC AUC via mid-ranks (Mann-Whitney U divided by n₁·n₀)."""
-    ranks = stats.rankdata(p)  # average ranks: tied probabilities count one half
-    n_pos = float(np.count_nonzero(y))
-    n_neg = float(y.size) - n_pos
-    u = float(ranks[y].sum()) - n_pos * (n_pos + 1.0) / 2.0
+@dataclass(frozen=True)
+class _Ranking:
+    """Customers sorted by descending probability, grouped into runs of tied probabilities.
+
+    Every statistic built on it (ROC AUC, average precision, lift, campaign profit)
+    depends on tie groups only, never on the order inside one, so one unstable sort
+    serves them all. ``churn`` is the outcome per customer: 0/1, or a churn probability
+    when outcomes are expected rather than observed (:func:`campaign_profit`).
+    """
+
+    p_sorted: FloatArray
+    starts: IntArray  # first position of each tie group
+    sizes: IntArray  # customers per tie group
+    positives: FloatArray  # churners per tie group
+
+    @classmethod
+    def of(cls, churn: BoolArray | FloatArray, p: FloatArray) -> _Ranking:
+        order = np.argsort(-p)
+        p_sorted = p[order]
+        starts = np.flatnonzero(np.r_[True, p_sorted[1:] != p_sorted[:-1]]).astype(np.int64)
+        sizes = np.diff(np.r_[starts, p.size]).astype(np.int64)
+        positives = np.add.reduceat(churn[order].astype(np.float64), starts)
+        return cls(p_sorted, starts, sizes, positives)
+
+
+def _roc_auc(ranking: _Ranking) -> float:
+    """Tie-aware ROC AUC: Mann-Whitney U over n₁·n₀, tied pairs counting one half."""
+    negatives = ranking.sizes - ranking.positives
+    n_pos = float(ranking.positives.sum())
+    n_neg = float(negatives.sum())
+    lower = n_neg - np.cumsum(negatives)  # non-churners scored strictly lower than the group
+    u = float(np.sum(ranking.positives * (lower + 0.5 * negatives)))
     return u / (n_pos * n_neg)
 
 
-def _descending(y: BoolArray, p: FloatArray) -> tuple[BoolArray, FloatArray, IntArray]:
-    """Outcomes and probabilities sorted by descending probability (stable), and tie-group starts."""
-    order = np.argsort(-p, kind="stable")
-    p_sorted = p[order]
-    starts = np.flatnonzero(np.r_[True, p_sorted[1:] != p_sorted[:-1]]).astype(np.int64)
-    return y[order], p_sorted, starts
-
-
-def _average_precision(y: BoolArray, p: FloatArray) -> float:
+def _average_precision(ranking: _Ranking) -> float:
     """Average precision over the distinct thresholds (scikit-learn's definition)."""
-    y_sorted, _, starts = _descending(y, p)
-    last = np.r_[starts[1:] - 1, y_sorted.size - 1]  # last position of each tie group
-    true_pos = np.cumsum(y_sorted)[last].astype(np.float64)
-    precision = true_pos / (last + 1.0)
+    true_pos = np.cumsum(ranking.positives)
+    precision = true_pos / np.cumsum(ranking.sizes)
     recall = true_pos / true_pos[-1]
     return float(np.sum(np.diff(recall, prepend=0.0) * precision))
 
 
-def _lift_rows(y: BoolArray, p: FloatArray, bins: int) -> dict[str, FloatArray]:
+def _lift_rows(ranking: _Ranking, bins: int) -> dict[str, FloatArray]:
     """Per-bin counts of customers ranked by descending probability (see :func:`lift_table`)."""
-    n = y.size
-    y_sorted, p_sorted, starts = _descending(y, p)
+    n = ranking.p_sorted.size
+    p_sorted = ranking.p_sorted
     # Tied customers share their group's churners evenly over the positions they occupy,
     # so the table is the expectation over random tie-breaking and ignores input order.
-    sizes = np.diff(np.r_[starts, n])
-    group_positives = np.add.reduceat(y_sorted.astype(np.float64), starts)
-    share = np.repeat(group_positives / sizes, sizes)
+    share = np.repeat(ranking.positives / ranking.sizes, ranking.sizes)
     bin_sizes = np.full(bins, n // bins, dtype=np.int64)
     bin_sizes[: n % bins] += 1  # the first n mod bins bins get one customer more
     bin_starts = np.r_[0, np.cumsum(bin_sizes)[:-1]]
@@ -328,7 +347,7 @@ def lift_table(y_true: ArrayLike, proba: ArrayLike, bins: int = 10) -> pd.DataFr
         fail("lift_table", "y_true", "must hold at least one churner (1/True)", described("none"))
     if bins > y.size:
         fail("lift_table", "bins", f"must be <= the number of customers ({y.size})", bins)
-    rows = _lift_rows(y, p, bins)
+    rows = _lift_rows(_Ranking.of(y, p), bins)
     table: pd.DataFrame = pd.DataFrame(rows, index=pd.RangeIndex(1, bins + 1, name="bin"))
     return table
 
@@ -525,7 +544,14 @@ def hosmer_lemeshow(y_true: ArrayLike, proba: ArrayLike, bins: int = 10) -> Hosm
     A group whose expected churners are exactly 0 or all of its customers (all its
     probabilities 0, or all 1) contributes 0 if it observed exactly that and ``inf``
     otherwise (a certain prediction that failed). The chi-squared approximation wants
-    about 5 or more expected churners and non-churners per group.
+    enough expected churners and non-churners per group: by Cochran's rule, none below 1
+    and at most a fifth of them below 5. Otherwise a
+    :class:`~servicekit.errors.SmallSampleWarning` is emitted (the test is still returned).
+
+    Warns
+    -----
+    SmallSampleWarning
+        When the expected counts break Cochran's rule.
 
     References
     ----------
@@ -552,6 +578,15 @@ def hosmer_lemeshow(y_true: ArrayLike, proba: ArrayLike, bins: int = 10) -> Hosm
             "proba",
             "must take enough distinct values to form at least 3 risk groups",
             described(f"{np.unique(p).size} distinct value(s), {n_groups} group(s)"),
+        )
+    cells = np.concatenate([expected, counts - expected])  # expected churners, non-churners
+    if cells.min() < 1.0 or np.count_nonzero(cells < 5.0) > cells.size / 5:
+        warnings.warn(
+            f"hosmer_lemeshow(): {np.count_nonzero(cells < 5.0)} of {cells.size} expected "
+            f"counts are below 5 (smallest {cells.min():.2g}); the chi-squared p-value is "
+            "unreliable, use fewer groups or more customers",
+            SmallSampleWarning,
+            stacklevel=3,
         )
     variance = expected * (1.0 - expected / counts)
     squared = (positives - expected) ** 2
