@@ -293,3 +293,13 @@ def test_from_json_rejects_damaged_documents(
     _, text = saved
     with pytest.raises(ModelFormatError, match=match):
         LogisticModel.from_json(mutate(text))  # type: ignore[operator]
+
+
+def test_json_round_trip_without_intercept() -> None:
+    model = fit_logistic(*simulated(p=2, seed=9), fit_intercept=False)
+    text = model.to_json()
+    assert json.loads(text)["intercept_std_error"] is None
+    again = LogisticModel.from_json(text)
+    assert math.isnan(again.intercept_std_error)
+    assert not again.fit_intercept
+    assert np.array_equal(again.covariance, model.covariance)

@@ -227,6 +227,10 @@ def test_churn_model_json_round_trip_and_damage() -> None:
     with pytest.raises(ModelFormatError, match="one coefficient per design column"):
         ChurnModel.from_json(json.dumps(fields))
     fields = json.loads(text)
+    fields["encoder"]["scaler"] = "standard"
+    with pytest.raises(ModelFormatError, match=r"encoder\.scaler' is not part"):
+        ChurnModel.from_json(json.dumps(fields))
+    fields = json.loads(text)
     fields["encoder"]["fill_values"]["tenure"] = 99.0
     with pytest.raises(ModelFormatError, match="checksum"):
         ChurnModel.from_json(json.dumps(fields))

@@ -320,7 +320,7 @@ class TableEncoder:
                 f"{function}(): {int(empty.sum())} row(s) have a missing {column!r} and get no "
                 "score (NaN), as the model was fitted with missing='drop'",
                 ServicekitWarning,
-                stacklevel=4,
+                stacklevel=5,
             )
             return ~empty
         return np.ones(len(empty), dtype=bool)
@@ -342,6 +342,20 @@ class TableEncoder:
     @staticmethod
     def _from_document(doc: Document) -> TableEncoder:
         """Rebuild from validated fields (raises ModelFormatError naming the field)."""
+        doc.expect_keys(
+            {
+                "format",
+                "version",
+                "numeric",
+                "categorical",
+                "levels",
+                "reference",
+                "fill_values",
+                "baseline",
+                "aliased",
+                "missing",
+            }
+        )
         numeric = doc.texts("numeric")
         categorical = doc.texts("categorical")
         if set(numeric) & set(categorical):
