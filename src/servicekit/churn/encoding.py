@@ -36,7 +36,17 @@ IDENTIFIER_LEVELS = 50
 
 
 class UnseenCategoryWarning(ServicekitWarning):
-    """Scoring data holds a category the model never saw; it was scored as the reference level."""
+    """Scoring data holds a category the model never saw; it was scored as the reference level.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from servicekit.errors import ServicekitWarning
+    >>> issubclass(UnseenCategoryWarning, ServicekitWarning)
+    True
+    >>> with warnings.catch_warnings():  # make unseen levels an error instead
+    ...     warnings.simplefilter("error", UnseenCategoryWarning)
+    """
 
 
 def _is_blank_text(values: pd.Series) -> BoolArray:

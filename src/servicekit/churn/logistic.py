@@ -99,6 +99,8 @@ class LogisticModel(ResultMixin):
     (array([1.214]), -3.0351)
     >>> model.predict_proba([[2.5]]).round(3)
     array([0.5])
+    >>> round(model.pseudo_r2, 4), round(model.aic, 3), model.n_params
+    (0.4042, 8.956, 2)
     """
 
     coef: FloatArray
@@ -371,17 +373,25 @@ class LogisticModel(ResultMixin):
         if not set(separated) <= set(names):
             doc.fail("separated", "must name features of the model")
         n_obs = doc.integer("n_obs", low=1)
+        coef = doc.numbers("coef", shape=(p,))
+        std_errors = doc.numbers("std_errors", shape=(p,), low=0.0)
+        covariance = doc.numbers("covariance", shape=(q, q))
+        if not np.array_equal(covariance, covariance.T):
+            doc.fail("covariance", "must be symmetric")
+        variances = np.diag(covariance)[int(fit_intercept) :]
+        if not np.allclose(std_errors, np.sqrt(np.clip(variances, 0.0, None)), rtol=1e-12, atol=0):
+            doc.fail("std_errors", "must be the square roots of the covariance diagonal")
         ll = doc.number("log_likelihood")
         ll_null = doc.number("log_likelihood_null")
         if ll > 0 or ll_null > 0:
             doc.fail("log_likelihood", "must be <= 0")
         return cls(
-            coef=doc.numbers("coef", shape=(p,)),
+            coef=coef,
             intercept=intercept,
             feature_names=names,
-            std_errors=doc.numbers("std_errors", shape=(p,), low=0.0),
+            std_errors=std_errors,
             intercept_std_error=intercept_se,
-            covariance=doc.numbers("covariance", shape=(q, q)),
+            covariance=covariance,
             n_obs=n_obs,
             n_iter=doc.integer("n_iter"),
             converged=doc.flag("converged"),

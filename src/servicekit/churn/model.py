@@ -80,6 +80,8 @@ class ChurnModel(ResultMixin):
     0    0.915
     1    0.063
     Name: churn_probability, dtype: float64
+    >>> round(model.baseline_log_odds, 3)
+    -2.726
     """
 
     target: str
