@@ -259,6 +259,15 @@ def test_cross_validate_rows_and_errors() -> None:
     ]
     assert (scores["n_train"] + scores["n_test"] == 100).all()
     assert scores["roc_auc"].between(0, 1).all()
+    blanks = small_frame(n=100)
+    blanks.loc[[3, 50, 77], "charges"] = ""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        dropped = cross_validate(
+            blanks, target="Churn", folds=2, positive="Yes", exclude=["customerID"], missing="drop"
+        )
+    assert dropped["n_test"].sum() == 97
+    assert (dropped["n_train"] + dropped["n_test"] == 97).all()
     with pytest.raises(InvalidInputError, match=r"'fit_options'.*shuffle"):
         cross_validate(small_frame(), target="Churn", shuffle=True)
     with pytest.raises(InvalidInputError, match="'folds' must not exceed"):

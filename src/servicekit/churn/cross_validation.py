@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -10,6 +11,7 @@ import pandas as pd
 from servicekit._validation import Column, Frame, Interval, fail, validated
 from servicekit.churn.evaluation import evaluate
 from servicekit.churn.model import fit_churn_model, target_outcome
+from servicekit.errors import ServicekitWarning
 
 __all__ = ["cross_validate"]
 
@@ -108,7 +110,10 @@ def cross_validate(
     rows = []
     for index, (train, test) in enumerate(splitter.split(np.zeros(len(outcome)), outcome)):
         model = fit_churn_model(table.iloc[train], target=target, **fit_options)
-        proba = model.predict_proba(table.iloc[test]).to_numpy()
+        with warnings.catch_warnings():
+            # Unscored rows under missing="drop" are documented above, not news per fold.
+            warnings.filterwarnings("ignore", message=".*get no score", category=ServicekitWarning)
+            proba = model.predict_proba(table.iloc[test]).to_numpy()
         scored = ~np.isnan(proba)  # only rows with missing values under missing="drop"
         result = evaluate(outcome[test][scored].astype(bool), proba[scored])
         rows.append(
