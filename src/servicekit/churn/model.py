@@ -503,7 +503,8 @@ def fit_churn_model(
       ``InternetService=No`` and ``MultipleLines=No phone service`` equals
       ``PhoneService=No``; those later dummies are dropped and recorded in
       ``encoder.aliased`` (their effect is carried by the earlier column). Aliased
-      *numeric* columns are an error naming them.
+      *numeric* columns are an error naming them. With ``l2 > 0`` the penalised fit
+      is unique, so nothing is dropped (aliased columns share their effect).
 
     Parameters
     ----------
