@@ -467,9 +467,13 @@ def fit_logistic(
     standardised scale is at most ``tol`` (scale-free); if step halving can no
     longer improve the likelihood and that change is below ``1e-5``, the fit is
     also declared converged (the optimum is reached to machine precision).
-    Standard errors are the square roots of the diagonal of ``H⁻¹`` evaluated at
-    the final estimate (Wald); with ``l2 > 0`` they come from the penalised
-    Hessian.
+    The iterations start from the intercept-only estimate ``β0 = logit(ȳ)``.
+    Standard errors (Wald) are the square roots of the diagonal of ``H⁻¹``, with
+    ``H`` the Hessian factorised in the last Newton iteration (as R's ``glm``
+    does): it is evaluated one step of at most ``tol`` before the estimate, which
+    changes the errors by a relative amount of that order (an unconverged fit
+    uses the Hessian at its final iterate). With ``l2 > 0`` they come from the
+    penalised Hessian.
 
     Parameters
     ----------
@@ -565,10 +569,15 @@ def fit_logistic(
             "must hold both classes (0 and 1) among rows with positive weight",
             described(f"only class {int(positive_weight > 0)}"),
         )
-    design, centre, scale = _standardised_design(values, weights, used, fit_intercept, names, l2)
+    scratch = np.empty((n, p + int(fit_intercept)))  # reused by every pass over the rows
+    design, centre, scale = _standardised_design(
+        values, weights, used, fit_intercept, names, l2, scratch
+    )
     penalty = np.zeros(design.shape[1])
     penalty[int(fit_intercept) :] = l2 / scale**2
-    fitter = _Newton(design, outcome, weights, penalty, tol=tol, max_iter=max_iter)
+    fitter = _Newton(design, outcome, weights, penalty, tol=tol, max_iter=max_iter, buffer=scratch)
+    if fit_intercept:
+        fitter.start_at_rate()
     if l2 == 0:
         _check_rank(
             fitter.first_gram() / total_weight, ["intercept", *names] if fit_intercept else names
@@ -649,6 +658,7 @@ def _standardised_design(
     fit_intercept: bool,
     names: tuple[str, ...],
     l2: float,
+    scratch: FloatArray,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """``[1, (X − m)/s]`` (or ``X/s`` without intercept) as one C-contiguous float64 array."""
     n, p = values.shape
@@ -670,7 +680,8 @@ def _standardised_design(
     design = np.empty((n, p + int(fit_intercept)))
     body = design[:, int(fit_intercept) :]
     np.subtract(values, centre, out=body)
-    scale = np.sqrt((weights @ (body * body)) / total)
+    squares = np.multiply(body, body, out=scratch[:, : body.shape[1]])
+    scale = np.sqrt((weights @ squares) / total)
     zero = np.flatnonzero(scale == 0)
     if len(zero):
         if l2 == 0 or not fit_intercept:
@@ -772,6 +783,7 @@ class _Newton:
         *,
         tol: float,
         max_iter: int,
+        buffer: FloatArray,
     ) -> None:
         self.design = design
         self.outcome = outcome
@@ -780,7 +792,7 @@ class _Newton:
         self.tol = tol
         self.max_iter = max_iter
         n, q = design.shape
-        self.buffer = np.empty((n, q))  # Z scaled by sqrt(w) row-wise, for the rank-k update
+        self.buffer = buffer  # Z scaled by sqrt(w) row-wise, for the rank-k update
         self.beta = np.zeros(q)
         self.eta = np.zeros(n)
         self.n_iter = 0
@@ -789,6 +801,19 @@ class _Newton:
         self.last_change = math.inf
         self.last_step = np.zeros(q)
         self._gram: FloatArray | None = None
+        self._start_curvature = 0.25
+        self._final_factor: tuple[FloatArray, bool] | None = None
+
+    def start_at_rate(self) -> None:
+        """Start from the intercept-only estimate ``β0 = logit(ȳ)`` (the design's column 0).
+
+        Its weights ``w ȳ(1 − ȳ)`` are constant, so the first Hessian is a multiple of
+        the Gram matrix already formed for the rank check: a free, better first step.
+        """
+        rate = float(self.weights @ self.outcome) / float(self.weights.sum())
+        self.beta[0] = math.log(rate) - math.log1p(-rate)
+        self.eta[:] = self.beta[0]
+        self._start_curvature = rate * (1.0 - rate)
 
     # The negative Hessian Z' diag(w) Z + P via dsyrk on (sqrt(w) Z)'.
     def _hessian(self, curvature: FloatArray) -> FloatArray:
@@ -803,7 +828,7 @@ class _Newton:
         return mu, self.weights * mu * (1.0 - mu)
 
     def first_gram(self) -> FloatArray:
-        """``Z' diag(w) Z`` (the Hessian at β = 0 is a quarter of it); cached for iteration 1."""
+        """``Z' diag(w) Z``, cached: the first Hessian is a multiple of it (constant start)."""
         self._gram = self._hessian(self.weights) - np.diag(self.penalty)
         return self._gram
 
@@ -824,7 +849,7 @@ class _Newton:
         mu, curvature = self._curvature(self.eta)
         for iteration in range(1, self.max_iter + 1):
             if iteration == 1 and self._gram is not None:
-                hessian = 0.25 * self._gram + np.diag(self.penalty)
+                hessian = self._start_curvature * self._gram + np.diag(self.penalty)
             else:
                 hessian = self._hessian(curvature)
             gradient = self.design.T @ (self.weights * (self.outcome - mu))
@@ -862,6 +887,7 @@ class _Newton:
             mu, curvature = self._curvature(self.eta)
             if change <= self.tol:
                 self.converged = True
+                self._final_factor = factor
                 return
             if (
                 self.penalty.max(initial=0.0) == 0.0
@@ -878,7 +904,17 @@ class _Newton:
         return (signed > PERFECT_ETA) & (self.weights > 0)
 
     def covariance(self) -> FloatArray:
-        """Inverse negative Hessian at the final iterate (eigen-floored if not positive definite)."""
+        """Inverse negative Hessian (eigen-floored if not positive definite).
+
+        After convergence, the Hessian factorised in the last iteration is reused (as
+        R's ``glm`` does): it was evaluated one step of at most ``tol`` (standardised
+        scale) before the estimate, which moves the standard errors by a relative
+        amount of that order. Otherwise it is evaluated at the final iterate.
+        """
+        if self._final_factor is not None:
+            identity = np.eye(self.design.shape[1])
+            final: FloatArray = linalg.cho_solve(self._final_factor, identity, check_finite=False)
+            return final
         _, curvature = self._curvature(self.eta)
         hessian = self._hessian(curvature)
         try:
