@@ -9,12 +9,7 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import (
-    check_array,
-    check_is_fitted,
-    column_or_1d,
-    validate_data,
-)
+from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
 from servicekit._typing import ArrayLike, FloatArray, MatrixLike
 from servicekit._validation import Array, Constraint, fail, validated
@@ -22,6 +17,14 @@ from servicekit._validation import _Context as Context
 from servicekit.churn.logistic import LogisticModel, fit_logistic
 
 __all__ = ["ChurnClassifier"]
+
+try:
+    from sklearn.utils.validation import validate_data
+except ImportError:  # pragma: no cover - scikit-learn < 1.6 (the floor is 1.3)
+
+    def validate_data(estimator: Any, *args: Any, **kwargs: Any) -> Any:
+        """scikit-learn < 1.6 spelling of ``sklearn.utils.validation.validate_data``."""
+        return estimator._validate_data(*args, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,8 @@ class _Features(Constraint):
 
     def coerce(self, value: Any, ctx: Context) -> Any:
         try:
-            check_array(value, dtype=np.float64, accept_sparse=False, ensure_all_finite=True)
+            # Finite values are required by default (the keyword was renamed in 1.6).
+            check_array(value, dtype=np.float64, accept_sparse=False)
         except (ValueError, TypeError) as exc:
             ctx.fail(f"must be {self.describe()} ({exc})")
         return value
