@@ -98,6 +98,8 @@ def test_errors_are_one_line_with_status_2(
     assert main(["churn", "summary", str(broken)]) == 2
     assert "'version' must be 1" in capsys.readouterr().err
     assert main(["churn", "score", str(tmp_path / "missing.json"), str(data)]) == 2
+    assert main(["churn", "summary", str(tmp_path)]) == 2  # a folder, not a file
+    assert "readable model file" in capsys.readouterr().err
     out = tmp_path / "m.json"
     assert main(["churn", "fit", str(data), "--target", "nope", "-o", str(out)]) == 2
     assert "'target'" in capsys.readouterr().err

@@ -58,7 +58,9 @@ def _read_csv(path: str, argument: str) -> Any:
 
     try:
         return pd.read_csv(path)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+    except FileNotFoundError:
+        raise
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError) as exc:
         fail("servicekit churn", argument, "must be a readable CSV file", f"{path}: {exc}")
 
 
@@ -67,7 +69,15 @@ def _load(path: str) -> Any:
 
     from servicekit.churn.model import ChurnModel
 
-    return ChurnModel.from_json(Path(path).read_text(encoding="utf-8"))
+    from servicekit._validation import fail
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise
+    except (OSError, UnicodeDecodeError) as exc:
+        fail("servicekit churn", "MODEL", "must be a readable model file", f"{path}: {exc}")
+    return ChurnModel.from_json(text)
 
 
 def _label(column: Any, given: str | None) -> Any:
