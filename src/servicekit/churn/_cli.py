@@ -67,9 +67,8 @@ def _read_csv(path: str, argument: str) -> Any:
 def _load(path: str) -> Any:
     from pathlib import Path
 
-    from servicekit.churn.model import ChurnModel
-
     from servicekit._validation import fail
+    from servicekit.churn.model import ChurnModel
 
     try:
         text = Path(path).read_text(encoding="utf-8")
