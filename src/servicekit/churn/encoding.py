@@ -13,6 +13,7 @@ The rules (documented on :func:`~servicekit.churn.fit_churn_model`):
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -422,13 +423,4 @@ class TableEncoder:
             ):
                 doc.fail("aliased", f"entry {name!r} must name design columns of the model")
             aliased[name] = tuple(sources)
-        return TableEncoder(
-            numeric=encoder.numeric,
-            categorical=encoder.categorical,
-            levels=encoder.levels,
-            reference=encoder.reference,
-            fill_values=encoder.fill_values,
-            baseline=encoder.baseline,
-            aliased=aliased,
-            missing=encoder.missing,
-        )
+        return dataclasses.replace(encoder, aliased=aliased)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -314,8 +315,8 @@ class ChurnModel(ResultMixin):
         """
         fields = {
             "target": self.target,
-            "positive": _plain(self.positive),
-            "negative": _plain(self.negative),
+            "positive": self.positive,
+            "negative": self.negative,
             "encoder": self.encoder._to_fields(),
             "missing_counts": dict(self.missing_counts),
             "n_dropped": self.n_dropped,
@@ -391,14 +392,6 @@ class ChurnModel(ResultMixin):
         )
         doc.verify_checksum()
         return model
-
-
-def _plain(label: Any) -> Label:
-    if isinstance(label, np.generic):
-        label = label.item()
-    if not isinstance(label, (str, int, bool)):  # pragma: no cover - guarded at fit time
-        raise TypeError(f"unsupported label {label!r}")
-    return label
 
 
 def target_outcome(
@@ -624,13 +617,4 @@ def _drop_aliased(
             numeric,
         )
     aliased = {names[j]: tuple(names[i] for i in sources) for j, sources in dependent.items()}
-    return TableEncoder(
-        numeric=encoder.numeric,
-        categorical=encoder.categorical,
-        levels=encoder.levels,
-        reference=encoder.reference,
-        fill_values=encoder.fill_values,
-        baseline=encoder.baseline,
-        aliased=aliased,
-        missing=encoder.missing,
-    )
+    return dataclasses.replace(encoder, aliased=aliased)
