@@ -845,7 +845,7 @@ class _Newton:
     def run(self) -> None:
         """Iterate until convergence, separation, a failed line search or max_iter."""
         current = self.objective(self.eta, self.beta)
-        previous_change = math.inf
+        previous_change = last_previous = math.inf
         mu, curvature = self._curvature(self.eta)
         for iteration in range(1, self.max_iter + 1):
             if iteration == 1 and self._gram is not None:
@@ -897,7 +897,14 @@ class _Newton:
             ):
                 self.separated = True
                 return
-            previous_change = change
+            previous_change, last_previous = change, previous_change
+        # max_iter reached: separation if steps stopped shrinking while rows are predicted perfectly.
+        self.separated = bool(
+            self.penalty.max(initial=0.0) == 0.0
+            and self.n_iter >= 2
+            and self.last_change >= 0.5 * last_previous
+            and self._perfectly_predicted().any()
+        )
 
     def _perfectly_predicted(self) -> Any:
         signed = np.where(self.outcome > 0, self.eta, -self.eta)
