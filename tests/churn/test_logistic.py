@@ -138,6 +138,15 @@ def test_complete_separation_warns_and_returns_finite_results() -> None:
         assert fit_logistic(X, y, l2=1.0).converged
 
 
+def test_separation_is_recognised_when_max_iter_stops_the_fit_first() -> None:
+    X = [[-3.0], [-2.0], [-1.0], [1.0], [2.0], [3.0]]
+    with pytest.warns(SeparationWarning, match="iteration 12"):
+        model = fit_logistic(X, [0, 0, 0, 1, 1, 1], max_iter=12)
+    assert model.separated == ("x0",)
+    with pytest.warns(ConvergenceWarning):  # too early to tell: no perfect predictions yet
+        assert fit_logistic(X, [0, 0, 0, 1, 1, 1], max_iter=3).separated == ()
+
+
 def test_quasi_complete_separation_names_the_feature() -> None:
     rng = np.random.default_rng(1)
     flag = (np.arange(40) < 8).astype(float)  # flag = 1 -> always churn

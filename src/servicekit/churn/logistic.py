@@ -516,7 +516,9 @@ def fit_logistic(
         when some observations are predicted perfectly (``|η| > 20``, fitted
         probability within ~2e-9 of the outcome) while the log-likelihood stops
         improving (gain below ``1e-10·max(1, |ℓ|)``) and the Newton steps no
-        longer shrink, or when the Hessian becomes numerically singular. The
+        longer shrink, when the Hessian becomes numerically singular, or when
+        ``max_iter`` is reached with perfectly predicted rows and steps that no
+        longer shrink. The
         iteration stops there and returns that finite iterate with
         ``converged=False`` and ``separated`` naming the features: those that
         separate the classes on their own by a threshold, else those along which
