@@ -191,6 +191,17 @@ def test_constant_column_is_named() -> None:
         fit_logistic(np.c_[X, np.ones(len(y))], y, feature_names=["a", "b", "const"])
 
 
+def test_constant_columns_on_weighted_rows_and_under_a_ridge() -> None:
+    X, y = simulated(p=2)
+    design = np.c_[X, np.full(len(y), 0.1)]  # 0.1 is not exact in binary: centring leaves noise
+    assert fit_logistic(design, y, l2=1.0).coef[2] == 0.0
+    weights = np.ones(len(y))
+    weights[:5] = 0.0
+    design[:5, 2] = 7.0  # differs only on rows with weight 0
+    with pytest.raises(InvalidInputError, match=r"constant.*\['x2'\]"):
+        fit_logistic(design, y, sample_weight=weights)
+
+
 def test_more_columns_than_rows_is_singular() -> None:
     with pytest.raises(InvalidInputError, match="linearly independent"):
         fit_logistic(np.random.default_rng(0).normal(size=(4, 6)), [0, 1, 0, 1])

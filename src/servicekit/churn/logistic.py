@@ -50,6 +50,9 @@ ALIAS_TOLERANCE = 1e-10
 #: |η| beyond which an observation counts as perfectly predicted: its fitted
 #: probability is within about 2e-9 of its observed 0/1 outcome.
 PERFECT_ETA = 20.0
+#: Rows per block when forming the Hessian: the scaled block stays in cache between
+#: the row scaling and the rank-k update, so each Newton iteration reads X once.
+CHUNK_ROWS = 4096
 
 
 # =================================================================== the fitted model
@@ -571,7 +574,7 @@ def fit_logistic(
             "must hold both classes (0 and 1) among rows with positive weight",
             described(f"only class {int(positive_weight > 0)}"),
         )
-    scratch = np.empty((n, p + int(fit_intercept)))  # reused by every pass over the rows
+    scratch = np.empty((CHUNK_ROWS, p + int(fit_intercept)))  # a cache-sized row block
     design, centre, scale = _standardised_design(
         values, weights, used, fit_intercept, names, l2, scratch
     )
@@ -662,13 +665,35 @@ def _standardised_design(
     l2: float,
     scratch: FloatArray,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """``[1, (X − m)/s]`` (or ``X/s`` without intercept) as one C-contiguous float64 array."""
+    """``[1, (X − m)/s]`` (or ``X/s`` without intercept) as one C-contiguous float64 array.
+
+    Centring and the sums of squares are done block by block (the block stays in
+    cache). A column that is constant on the weighted rows is an error with
+    ``l2 == 0`` (it is aliased with the intercept); under a ridge penalty it is set
+    to exactly zero, so its coefficient is 0.
+    """
     n, p = values.shape
+    offset = int(fit_intercept)
     total = weights.sum()
-    if fit_intercept:
-        rows = values[used] if not used.all() else values
-        constant = np.flatnonzero(rows.max(axis=0) == rows.min(axis=0))
-        if len(constant) and l2 == 0:
+    centre = (weights @ values) / total if fit_intercept else np.zeros(p)
+    design = np.empty((n, p + offset))
+    body = design[:, offset:]
+    sum_squares = np.zeros(p)
+    for start in range(0, n, CHUNK_ROWS):
+        block = np.subtract(
+            values[start : start + CHUNK_ROWS], centre, out=body[start : start + CHUNK_ROWS]
+        )
+        squares = np.multiply(block, block, out=scratch[: len(block), :p])
+        sum_squares += weights[start : start + CHUNK_ROWS] @ squares
+    scale = np.sqrt(sum_squares / total)
+    # Exactly constant columns leave only rounding noise after centring: find the
+    # candidates by their tiny spread, then confirm on the weighted rows.
+    tiny = scale <= 1e-8 * np.maximum(np.abs(centre), np.finfo(np.float64).tiny)
+    suspects = np.flatnonzero(tiny)
+    if len(suspects):
+        rows = values[np.ix_(used, suspects)] if not used.all() else values[:, suspects]
+        constant = suspects[rows.max(axis=0) == rows.min(axis=0)]
+        if len(constant) and l2 == 0 and fit_intercept:
             fail(
                 "fit_logistic",
                 "X",
@@ -676,14 +701,9 @@ def _standardised_design(
                 "drop them or pass fit_intercept=False",
                 [names[j] for j in constant],
             )
-        centre = (weights @ values) / total
-    else:
-        centre = np.zeros(p)
-    design = np.empty((n, p + int(fit_intercept)))
-    body = design[:, int(fit_intercept) :]
-    np.subtract(values, centre, out=body)
-    squares = np.multiply(body, body, out=scratch[:, : body.shape[1]])
-    scale = np.sqrt((weights @ squares) / total)
+        if fit_intercept:
+            body[:, constant] = 0.0
+            scale[constant] = 0.0
     zero = np.flatnonzero(scale == 0)
     if len(zero):
         if l2 == 0 or not fit_intercept:
@@ -794,7 +814,7 @@ class _Newton:
         self.tol = tol
         self.max_iter = max_iter
         n, q = design.shape
-        self.buffer = buffer  # Z scaled by sqrt(w) row-wise, for the rank-k update
+        self.buffer = buffer  # a block of rows of Z scaled by sqrt(w), for the rank-k update
         self.beta = np.zeros(q)
         self.eta = np.zeros(n)
         self.n_iter = 0
@@ -817,13 +837,31 @@ class _Newton:
         self.eta[:] = self.beta[0]
         self._start_curvature = rate * (1.0 - rate)
 
-    # The negative Hessian Z' diag(w) Z + P via dsyrk on (sqrt(w) Z)'.
-    def _hessian(self, curvature: FloatArray) -> FloatArray:
-        np.multiply(self.design, np.sqrt(curvature)[:, None], out=self.buffer)
-        upper = blas.dsyrk(1.0, self.buffer.T, trans=0, lower=0)
+    def _hessian(
+        self, curvature: FloatArray, residual: FloatArray | None = None
+    ) -> tuple[FloatArray, FloatArray]:
+        """``(Z' diag(c) Z + P, Z' residual)`` in one blocked pass over the rows of Z.
+
+        Each block of rows is scaled by ``sqrt(c)`` into a cache-sized buffer and
+        added to the upper triangle by a symmetric rank-k update (``dsyrk``); the
+        gradient ``Z' residual`` is accumulated from the same block while it is in
+        cache.
+        """
+        n, q = self.design.shape
+        upper = np.zeros((q, q), order="F")
+        gradient = np.zeros(q)
+        root = np.sqrt(curvature)
+        for start in range(0, n, CHUNK_ROWS):
+            rows = self.design[start : start + CHUNK_ROWS]
+            block = np.multiply(
+                rows, root[start : start + CHUNK_ROWS, None], out=self.buffer[: len(rows)]
+            )
+            upper = blas.dsyrk(1.0, block.T, beta=1.0, c=upper, trans=0, lower=0, overwrite_c=1)
+            if residual is not None:
+                gradient += rows.T @ residual[start : start + CHUNK_ROWS]
         hessian: FloatArray = np.triu(upper) + np.triu(upper, 1).T
         hessian[np.diag_indices_from(hessian)] += self.penalty
-        return hessian
+        return hessian, gradient
 
     def _curvature(self, eta: FloatArray) -> tuple[FloatArray, FloatArray]:
         mu = special.expit(eta)
@@ -831,7 +869,7 @@ class _Newton:
 
     def first_gram(self) -> FloatArray:
         """``Z' diag(w) Z``, cached: the first Hessian is a multiple of it (constant start)."""
-        self._gram = self._hessian(self.weights) - np.diag(self.penalty)
+        self._gram = self._hessian(self.weights)[0] - np.diag(self.penalty)
         return self._gram
 
     def objective(self, eta: FloatArray, beta: FloatArray) -> float:
@@ -850,11 +888,12 @@ class _Newton:
         previous_change = last_previous = math.inf
         mu, curvature = self._curvature(self.eta)
         for iteration in range(1, self.max_iter + 1):
+            residual = self.weights * (self.outcome - mu)
             if iteration == 1 and self._gram is not None:
                 hessian = self._start_curvature * self._gram + np.diag(self.penalty)
+                gradient = self.design.T @ residual
             else:
-                hessian = self._hessian(curvature)
-            gradient = self.design.T @ (self.weights * (self.outcome - mu))
+                hessian, gradient = self._hessian(curvature, residual)
             gradient -= self.penalty * self.beta
             try:
                 factor = linalg.cho_factor(hessian, lower=False, check_finite=False)
@@ -925,7 +964,7 @@ class _Newton:
             final: FloatArray = linalg.cho_solve(self._final_factor, identity, check_finite=False)
             return final
         _, curvature = self._curvature(self.eta)
-        hessian = self._hessian(curvature)
+        hessian, _ = self._hessian(curvature)
         try:
             factor = linalg.cho_factor(hessian, lower=False, check_finite=False)
             inverse: FloatArray = linalg.cho_solve(factor, np.eye(len(hessian)), check_finite=False)
