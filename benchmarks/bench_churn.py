@@ -127,7 +127,9 @@ def warm_up() -> None:
     X, y = X[:2000], y[:2000]
     fit_logistic(X, y)
     sm.Logit(y, sm.add_constant(X)).fit(method="newton", disp=0)
-    LogisticRegression(penalty=None).fit(X, y)
+    with warnings.catch_warnings():  # scikit-learn >= 1.8 deprecates penalty=None (FutureWarning)
+        warnings.simplefilter("ignore", FutureWarning)
+        LogisticRegression(penalty=None).fit(X, y)
 
 
 def main() -> None:
