@@ -315,13 +315,22 @@ class Array(Constraint):
     def _check_values(self, arr: np.ndarray[Any, Any], ctx: _Context) -> None:
         if arr.dtype == bool:
             return
+        # Fast path for large, clean arrays (scoring matrices): a finite sum proves that
+        # no element is NaN or inf in one pass without temporaries.
+        if (
+            self.kind != "int"
+            and self.low is None
+            and self.high is None
+            and math.isfinite(float(arr.sum()))
+        ):
+            return
         nan = np.isnan(arr)
         if not self.allow_nan and nan.any():
             ctx.fail("must be finite", _at(math.nan, _first(nan)))
         inf = np.isinf(arr)
         if inf.any():
             ctx.fail("must be finite", _at(arr[tuple(np.argwhere(inf)[0])], _first(inf)))
-        valid = arr[~nan]
+        valid = arr[~nan] if nan.any() else arr
         if self.kind == "int":
             frac = arr != np.round(arr)
             frac &= ~nan
@@ -831,11 +840,13 @@ class Frame(Constraint):
 class Column(Constraint):
     """The name of a column of the DataFrame passed as argument ``frame``.
 
-    ``many=True`` also accepts a list of names (returned as a list).
+    ``many=True`` also accepts a list of names (returned as a list);
+    ``allow_empty=True`` lets an empty list or tuple through (e.g. ``exclude=()``).
     """
 
     frame: str
     many: bool = False
+    allow_empty: bool = False
     optional: bool = False
 
     def describe(self) -> str:
@@ -843,7 +854,7 @@ class Column(Constraint):
 
     def coerce(self, value: Any, ctx: _Context) -> Any:
         names = list(value) if self.many and isinstance(value, (list, tuple)) else [value]
-        if self.many and not names:
+        if self.many and not names and not self.allow_empty:
             ctx.fail(f"must be {self.describe()}", value)
         table = ctx.arguments.get(self.frame)
         for name in names:
