@@ -28,6 +28,7 @@ __all__ = ["build_parser", "main"]
 #: Subcommand -> (area whose ``_cli`` module defines it, one-line summary for ``--help``).
 COMMANDS: dict[str, tuple[str, str]] = {
     "kpi": ("metrics", "KPI report (times, resolution, CSAT, backlog) of a CSV of tickets"),
+    "churn": ("churn", "fit, score and read logistic churn models"),
     "classify": ("classify", "train a question classifier, or classify questions"),
 }
 

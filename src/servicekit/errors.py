@@ -38,6 +38,7 @@ __all__ = [
     "ServicekitError",
     "ServicekitWarning",
     "SmallSampleWarning",
+    "UnseenCategoryWarning",
 ]
 
 
@@ -92,3 +93,14 @@ class SeparationWarning(ServicekitWarning):
 
 class SmallSampleWarning(ServicekitWarning):
     """A statistic was computed on fewer observations than recommended; read its interval with care."""
+
+
+class UnseenCategoryWarning(ServicekitWarning):
+    """Scoring data holds a category the model never saw; it was scored as the reference level.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings():  # make unseen levels an error instead
+    ...     warnings.simplefilter("error", UnseenCategoryWarning)
+    """

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from servicekit.churn.campaign import campaign_profit
 from servicekit.churn.cross_validation import cross_validate
-from servicekit.churn.encoding import UnseenCategoryWarning
 from servicekit.churn.estimator import ChurnClassifier
 from servicekit.churn.evaluation import (
     ChurnEvaluation,
@@ -25,6 +24,7 @@ from servicekit.churn.evaluation import (
 )
 from servicekit.churn.logistic import LogisticModel, fit_logistic
 from servicekit.churn.model import ChurnModel, fit_churn_model
+from servicekit.errors import UnseenCategoryWarning
 
 __all__ = [
     "ChurnClassifier",

@@ -25,29 +25,15 @@ import pandas as pd
 from servicekit._typing import BoolArray, FloatArray
 from servicekit._validation import described, fail
 from servicekit.churn._persistence import Document
-from servicekit.errors import ServicekitWarning
+from servicekit.errors import ServicekitWarning, UnseenCategoryWarning
 
-__all__ = ["MissingPolicy", "TableEncoder", "UnseenCategoryWarning"]
+__all__ = ["MissingPolicy", "TableEncoder"]
 
 MissingPolicy = Literal["impute", "drop", "raise"]
 
 #: A text column with more distinct values than this, and more than half as many as
 #: rows, is taken for an identifier (customerID) and rejected rather than one-hot coded.
 IDENTIFIER_LEVELS = 50
-
-
-class UnseenCategoryWarning(ServicekitWarning):
-    """Scoring data holds a category the model never saw; it was scored as the reference level.
-
-    Examples
-    --------
-    >>> import warnings
-    >>> from servicekit.errors import ServicekitWarning
-    >>> issubclass(UnseenCategoryWarning, ServicekitWarning)
-    True
-    >>> with warnings.catch_warnings():  # make unseen levels an error instead
-    ...     warnings.simplefilter("error", UnseenCategoryWarning)
-    """
 
 
 def _is_blank_text(values: pd.Series) -> BoolArray:

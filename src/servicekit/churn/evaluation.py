@@ -335,11 +335,11 @@ def lift_table(y_true: ArrayLike, proba: ArrayLike, bins: int = 10) -> pd.DataFr
     >>> table[["n", "positives", "lift", "cumulative_capture"]]
            n  positives  lift  cumulative_capture
     bin
-    1    2.0        2.0   2.5                 0.5
-    2    2.0        1.0   1.25                0.75
-    3    2.0        0.0   0.0                 0.75
-    4    2.0        1.0   1.25                1.0
-    5    2.0        0.0   0.0                 1.0
+    1    2.0        2.0  2.50                0.50
+    2    2.0        1.0  1.25                0.75
+    3    2.0        0.0  0.00                0.75
+    4    2.0        1.0  1.25                1.00
+    5    2.0        0.0  0.00                1.00
     """
     y = as_bool_array(y_true)
     p = as_float_array(proba)
@@ -474,8 +474,8 @@ def calibration_table(
     >>> table[["n", "positives", "mean_predicted", "observed_rate"]]
            n  positives  mean_predicted  observed_rate
     bin
-    1    4.0        1.0             0.2           0.25
-    2    4.0        3.0             0.75          0.75
+    1    4.0        1.0            0.20           0.25
+    2    4.0        3.0            0.75           0.75
     >>> round(table.attrs["expected_calibration_error"], 4)
     0.025
     """
