@@ -111,7 +111,10 @@ def test_blanks_are_reported_and_handled_per_policy() -> None:
     dropped = fit_small(frame, missing="drop")
     assert dropped.n_dropped == 3
     assert dropped.logistic.n_obs == 57
-    with pytest.warns(ServicekitWarning, match="missing 'charges'"):
+    with (
+        pytest.warns(ServicekitWarning, match="missing 'charges'"),
+        pytest.warns(ServicekitWarning, match="missing 'Contract'"),
+    ):
         scores = dropped.predict_proba(frame)
     assert scores.isna().sum() == 3
     with pytest.raises(InvalidInputError, match=r"missing or blank.*\[2, 4, 7\]"):
