@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import inspect
 import warnings
+from typing import Any
 
 import numpy as np
 import pytest
@@ -21,10 +23,23 @@ def _expected_failures(estimator: ChurnClassifier) -> dict[str, str]:
     }
 
 
-@parametrize_with_checks(
-    [ChurnClassifier(), ChurnClassifier(l2=1.0)], expected_failed_checks=_expected_failures
+# scikit-learn >= 1.6 marks expected failures itself; older releases (down to our floor,
+# 1.3) get the same list applied in the test body.
+_NATIVE_XFAIL = "expected_failed_checks" in inspect.signature(parametrize_with_checks).parameters
+_ESTIMATORS = [ChurnClassifier(), ChurnClassifier(l2=1.0)]
+
+
+@(
+    parametrize_with_checks(_ESTIMATORS, expected_failed_checks=_expected_failures)
+    if _NATIVE_XFAIL
+    else parametrize_with_checks(_ESTIMATORS)
 )
-def test_sklearn_conformance(estimator: ChurnClassifier, check: object) -> None:
+def test_sklearn_conformance(estimator: ChurnClassifier, check: Any) -> None:
+    if not _NATIVE_XFAIL:
+        name = getattr(check, "func", check).__name__
+        reason = _expected_failures(estimator).get(name)
+        if reason is not None:
+            pytest.xfail(reason)
     # sklearn's generated data is often separable: our warnings say so, sklearn's checks
     # only care about behaviour.
     with warnings.catch_warnings():

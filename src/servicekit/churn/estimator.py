@@ -165,6 +165,10 @@ class ChurnClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         tags.classifier_tags.multi_class = False
         return tags
 
+    def _more_tags(self) -> dict[str, bool]:
+        # The same tag for scikit-learn < 1.6, which reads _more_tags instead.
+        return {"binary_only": True}
+
     @validated(
         X=_Features(),
         y=_BinaryTarget(),
