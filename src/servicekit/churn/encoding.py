@@ -22,9 +22,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from servicekit._persistence import Document
 from servicekit._typing import BoolArray, FloatArray
 from servicekit._validation import described, fail
-from servicekit.churn._persistence import Document
 from servicekit.errors import ServicekitWarning, UnseenCategoryWarning
 
 __all__ = ["MissingPolicy", "TableEncoder"]
@@ -341,8 +341,6 @@ class TableEncoder:
         """Rebuild from validated fields (raises ModelFormatError naming the field)."""
         doc.expect_keys(
             {
-                "format",
-                "version",
                 "numeric",
                 "categorical",
                 "levels",

@@ -22,6 +22,7 @@ import pandas as pd
 from scipy import linalg, special, stats
 from scipy.linalg import blas
 
+from servicekit._persistence import Document, write_document
 from servicekit._results import ResultMixin
 from servicekit._typing import ArrayLike, FloatArray, MatrixLike
 from servicekit._validation import (
@@ -35,7 +36,6 @@ from servicekit._validation import (
     fail,
     validated,
 )
-from servicekit.churn._persistence import Document, write_document
 from servicekit.errors import ConvergenceWarning, SeparationWarning
 from servicekit.metrics.proportion import CONFIDENCE
 
@@ -350,7 +350,7 @@ class LogisticModel(ResultMixin):
         >>> LogisticModel.from_json('{"format": "other"}')
         Traceback (most recent call last):
         ...
-        servicekit.errors.ModelFormatError: servicekit.LogisticModel: field 'format' must be 'servicekit.LogisticModel', got 'other' (not this kind of model)
+        servicekit.errors.ModelFormatError: servicekit.LogisticModel model file: field 'format' must be 'servicekit.LogisticModel', got 'other' (not this kind of model)
         """
         document = Document(text, FORMAT, VERSION)
         model = cls._from_document(document)

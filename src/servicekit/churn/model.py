@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from servicekit._persistence import Document, write_document
 from servicekit._results import ResultMixin
 from servicekit._typing import FloatArray
 from servicekit._validation import (
@@ -23,7 +24,6 @@ from servicekit._validation import (
     fail,
     validated,
 )
-from servicekit.churn._persistence import Document, write_document
 from servicekit.churn.encoding import MissingPolicy, TableEncoder
 from servicekit.churn.logistic import (
     FORMAT as LOGISTIC_FORMAT,
@@ -345,7 +345,7 @@ class ChurnModel(ResultMixin):
         >>> ChurnModel.from_json("not json")
         Traceback (most recent call last):
         ...
-        servicekit.errors.ModelFormatError: not a servicekit.ChurnModel document: invalid or truncated JSON (...)
+        servicekit.errors.ModelFormatError: not a servicekit.ChurnModel model file: invalid or truncated JSON (...)
         """
         doc = Document(text, FORMAT, VERSION)
         doc.expect_keys(
@@ -362,14 +362,7 @@ class ChurnModel(ResultMixin):
                 "logistic",
             }
         )
-        encoder_doc = Document(
-            None,
-            FORMAT,
-            VERSION,
-            fields={**doc.mapping("encoder"), "format": FORMAT, "version": VERSION},
-            where="encoder",
-        )
-        encoder = TableEncoder._from_document(encoder_doc)
+        encoder = TableEncoder._from_document(doc.section("encoder"))
         logistic = LogisticModel._from_document(
             doc.nested("logistic", LOGISTIC_FORMAT, LOGISTIC_VERSION)
         )
