@@ -60,7 +60,7 @@ def test_foreign_files_are_rejected(text: str) -> None:
 
 def test_altered_files_are_rejected() -> None:
     document = json.loads(small.faq().to_json())
-    document["body"]["answers"][0] = "Send us your PIN by e-mail."
+    document["answers"][0] = "Send us your PIN by e-mail."
     with pytest.raises(ModelFormatError, match=r"checksum"):
         FaqIndex.from_json(json.dumps(document))
 

@@ -8,10 +8,10 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from servicekit._persistence import Document, write_document
 from servicekit._results import ResultMixin
 from servicekit._typing import TextsLike
 from servicekit._validation import Flag, InstanceOf, Interval, Options, Texts, fail, validated
-from servicekit.classify import _format
 from servicekit.classify.features import (
     FeatureOptions,
     NgramRange,
@@ -19,7 +19,6 @@ from servicekit.classify.features import (
     normalise_rows,
 )
 from servicekit.classify.text import LANGUAGES, PreprocessOptions
-from servicekit.errors import ModelFormatError
 
 __all__ = ["FaqIndex", "FaqMatch"]
 
@@ -221,12 +220,12 @@ class FaqIndex:
         >>> FaqIndex.from_json(faq.to_json()).answer("where is my card")[0].answer
         'On its way.'
         """
-        body: dict[str, Any] = {
+        fields: dict[str, Any] = {
             "questions": list(self._questions),
             "answers": list(self._answers),
             "features": self._features.to_dict(),
         }
-        return _format.dump(FORMAT, FORMAT_VERSION, body)
+        return write_document(FORMAT, FORMAT_VERSION, fields)
 
     @classmethod
     @validated(text=InstanceOf(str))
@@ -243,12 +242,14 @@ class FaqIndex:
         >>> FaqIndex.from_json("[]")
         Traceback (most recent call last):
         ...
-        servicekit.errors.ModelFormatError: not a servicekit.FaqIndex file (format 'list')
+        servicekit.errors.ModelFormatError: servicekit.FaqIndex model file: document must be a JSON object, got list
         """
-        body = _format.load(text, FORMAT, FORMAT_VERSION)
-        questions = _format.read_strings(body, "questions", "body", unique=False)
-        answers = _format.read_strings(body, "answers", "body", unique=False)
-        if not questions or len(questions) != len(answers):
-            raise ModelFormatError("model file: body needs as many answers as questions (>= 1)")
-        features = TextFeatures.from_dict(_format.read_key(body, "features", "body"))
+        doc = Document(text, FORMAT, FORMAT_VERSION)
+        doc.expect_keys({"format", "version", "checksum", "questions", "answers", "features"})
+        questions = doc.texts("questions", unique=False, allow_empty=True)
+        if not questions:
+            doc.fail("questions", "must hold at least one question")
+        answers = doc.texts("answers", length=len(questions), unique=False, allow_empty=True)
+        features = TextFeatures.from_section(doc.section("features"))
+        doc.verify_checksum()
         return cls(tuple(questions), tuple(answers), features)

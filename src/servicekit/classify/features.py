@@ -25,11 +25,10 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from servicekit._persistence import Document, encode_array
 from servicekit._typing import FloatArray
 from servicekit._validation import Constraint, described
-from servicekit.classify import _format
 from servicekit.classify.text import LANGUAGES, PreprocessOptions
-from servicekit.errors import ModelFormatError
 
 __all__ = ["FeatureOptions", "NgramRange", "TextFeatures"]
 
@@ -271,48 +270,58 @@ class TextFeatures:
                 out[kind] = None
                 continue
             vocabulary = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.__getitem__)
-            out[kind] = {"vocabulary": vocabulary, "idf": _format.encode_array(vectorizer.idf_)}
+            out[kind] = {"vocabulary": vocabulary, "idf": encode_array(vectorizer.idf_)}
         return out
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> TextFeatures:
+    def from_dict(cls, data: Any) -> TextFeatures:
         """Rebuild from :meth:`to_dict`'s output; :class:`ModelFormatError` if it is malformed."""
-        if not isinstance(data, dict):
-            raise ModelFormatError("model file: features must be an object")
-        raw = _format.read_mapping(data, "options", "features")
-        pre = _format.read_mapping(raw, "preprocessing", "features.options")
+        return cls.from_section(Document.section_of(data, "servicekit.TextFeatures", "features"))
+
+    @classmethod
+    def from_section(cls, doc: Document) -> TextFeatures:
+        """Rebuild from the ``features`` section of a model document (every field checked)."""
+        doc.expect_keys({"options", "word", "char"})
+        raw = doc.section("options")
+        raw.expect_keys(
+            {
+                "word_ngrams",
+                "char_ngrams",
+                "preprocessing",
+                "min_df",
+                "max_features",
+                "sublinear_tf",
+            }
+        )
+        pre = raw.section("preprocessing")
+        pre.expect_keys({"language", "stem", "remove_stopwords", "lowercase"})
         preprocessing = PreprocessOptions(
-            language=_format.read_str(pre, "language", "preprocessing", LANGUAGES),
-            stem=_format.read_bool(pre, "stem", "preprocessing"),
-            remove_stopwords=_format.read_bool(pre, "remove_stopwords", "preprocessing"),
-            lowercase=_format.read_bool(pre, "lowercase", "preprocessing"),
+            language=pre.text("language", options=LANGUAGES),
+            stem=pre.flag("stem"),
+            remove_stopwords=pre.flag("remove_stopwords"),
+            lowercase=pre.flag("lowercase"),
         )
         options = FeatureOptions(
-            word_ngrams=_format.read_optional_range(raw, "word_ngrams", "features.options"),
-            char_ngrams=_format.read_optional_range(raw, "char_ngrams", "features.options"),
+            word_ngrams=raw.optional_range("word_ngrams"),
+            char_ngrams=raw.optional_range("char_ngrams"),
             preprocessing=preprocessing,
-            min_df=int(_format.read_int(raw, "min_df", "features.options", low=1) or 1),
-            max_features=_format.read_int(
-                raw, "max_features", "features.options", low=1, optional=True
-            ),
-            sublinear_tf=_format.read_bool(raw, "sublinear_tf", "features.options"),
+            min_df=raw.integer("min_df", low=1),
+            max_features=raw.optional_integer("max_features", low=1),
+            sublinear_tf=raw.flag("sublinear_tf"),
         )
         blocks: dict[str, Any] = {}
         for kind, ngrams in (("word", options.word_ngrams), ("char", options.char_ngrams)):
-            block = _format.read_key(data, kind, "features")
+            block = doc.optional_section(kind)
             if (block is None) != (ngrams is None):
-                raise ModelFormatError(f"model file: features.{kind} disagrees with its options")
+                doc.fail(kind, f"disagrees with options.{kind}_ngrams")
             if block is None:
                 blocks[kind] = None
                 continue
-            if not isinstance(block, dict):
-                raise ModelFormatError(f"model file: features.{kind} must be an object")
-            vocabulary = _format.read_strings(block, "vocabulary", f"features.{kind}", unique=True)
+            block.expect_keys({"vocabulary", "idf"})
+            vocabulary = block.texts("vocabulary")
             if not vocabulary:
-                raise ModelFormatError(f"model file: features.{kind}.vocabulary is empty")
-            idf = _format.read_array(block, "idf", f"features.{kind}", (len(vocabulary),))
-            if (idf < 1.0).any():
-                raise ModelFormatError(f"model file: features.{kind}.idf must be >= 1")
+                block.fail("vocabulary", "is empty")
+            idf = block.array("idf", shape=(len(vocabulary),), low=1.0)
             vectorizer = _vectorizer(kind, options)
             vectorizer.vocabulary_ = {term: i for i, term in enumerate(vocabulary)}
             vectorizer.idf_ = np.array(idf)

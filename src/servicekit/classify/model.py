@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from servicekit._persistence import Document, encode_array, write_document
 from servicekit._results import ResultMixin
 from servicekit._typing import ArrayLike, FloatArray, TextsLike
 from servicekit._validation import (
@@ -40,10 +41,9 @@ from servicekit._validation import (
     fail,
     validated,
 )
-from servicekit.classify import _format
 from servicekit.classify.features import FeatureOptions, NgramRange, TextFeatures
 from servicekit.classify.text import LANGUAGES, PreprocessOptions
-from servicekit.errors import ConvergenceWarning, ModelFormatError
+from servicekit.errors import ConvergenceWarning
 
 __all__ = ["MODELS", "Prediction", "QuestionClassifier", "fit_question_classifier"]
 
@@ -450,7 +450,7 @@ class QuestionClassifier:
 
         The file holds the format name and version, the labels, the preprocessing and
         feature options, the vocabularies, idf weights, coefficients, intercepts and
-        calibration parameters, plus a checksum; see :mod:`servicekit.classify._format`.
+        calibration parameters, plus a checksum; see :mod:`servicekit._persistence`.
 
         Examples
         --------
@@ -463,19 +463,19 @@ class QuestionClassifier:
         calibration = None
         if self._slopes is not None and self._offsets is not None:
             calibration = {
-                "slopes": _format.encode_array(self._slopes),
-                "offsets": _format.encode_array(self._offsets),
+                "slopes": encode_array(self._slopes),
+                "offsets": encode_array(self._offsets),
             }
-        body = {
+        fields = {
             "model": self._model,
             "labels": list(self._labels),
             "features": self._features.to_dict(),
-            "coefficients": _format.encode_array(self._coefficients),
-            "intercepts": _format.encode_array(self._intercepts),
+            "coefficients": encode_array(self._coefficients),
+            "intercepts": encode_array(self._intercepts),
             "calibration": calibration,
             "fit_options": self._fit_options,
         }
-        return _format.dump(FORMAT, FORMAT_VERSION, body)
+        return write_document(FORMAT, FORMAT_VERSION, fields)
 
     @classmethod
     @validated(text=InstanceOf(str))
@@ -498,27 +498,41 @@ class QuestionClassifier:
         >>> QuestionClassifier.from_json('{"format": "something else"}')
         Traceback (most recent call last):
         ...
-        servicekit.errors.ModelFormatError: not a servicekit.QuestionClassifier file (format 'something else')
+        servicekit.errors.ModelFormatError: servicekit.QuestionClassifier model file: field 'format' must be 'servicekit.QuestionClassifier', got 'something else' (not this kind of model)
         """
-        body = _format.load(text, FORMAT, FORMAT_VERSION)
-        model = _format.read_str(body, "model", "body", MODELS)
-        labels = _format.read_strings(body, "labels", "body", unique=True)
+        doc = Document(text, FORMAT, FORMAT_VERSION)
+        doc.expect_keys(
+            {
+                "format",
+                "version",
+                "checksum",
+                "model",
+                "labels",
+                "features",
+                "coefficients",
+                "intercepts",
+                "calibration",
+                "fit_options",
+            }
+        )
+        model = doc.text("model", options=MODELS)
+        labels = doc.texts("labels", allow_empty=True)
         if len(labels) < 2:
-            raise ModelFormatError("model file: body.labels must hold at least 2 labels")
-        features = TextFeatures.from_dict(_format.read_key(body, "features", "body"))
+            doc.fail("labels", f"must hold at least 2 labels, got {len(labels)}")
+        features = TextFeatures.from_section(doc.section("features"))
         shape = (len(labels), features.n_features)
-        coefficients = _format.read_array(body, "coefficients", "body", shape)
-        intercepts = _format.read_array(body, "intercepts", "body", (len(labels),))
-        calibration = _format.read_key(body, "calibration", "body")
+        coefficients = doc.array("coefficients", shape=shape)
+        intercepts = doc.array("intercepts", shape=(len(labels),))
+        calibration = doc.optional_section("calibration")
         slopes = offsets = None
-        if (model == "linear_svm") != isinstance(calibration, dict):
-            raise ModelFormatError(
-                "model file: body.calibration must be present for linear_svm only"
-            )
-        if isinstance(calibration, dict):
-            slopes = _format.read_array(calibration, "slopes", "calibration", (len(labels),))
-            offsets = _format.read_array(calibration, "offsets", "calibration", (len(labels),))
-        fit_options = _format.read_mapping(body, "fit_options", "body")
+        if (model == "linear_svm") != (calibration is not None):
+            doc.fail("calibration", "must be an object for linear_svm and null otherwise")
+        if calibration is not None:
+            calibration.expect_keys({"slopes", "offsets"})
+            slopes = calibration.array("slopes", shape=(len(labels),))
+            offsets = calibration.array("offsets", shape=(len(labels),))
+        fit_options = doc.mapping("fit_options")
+        doc.verify_checksum()
         return cls(
             model=model,
             labels=tuple(labels),
