@@ -94,3 +94,19 @@ def test_shared_answers_and_german_text() -> None:
     best = faq.answer("Karte nicht angekommen")[0]
     assert best.answer == "Unterwegs."
     assert np.isfinite(best.similarity)
+
+
+@pytest.mark.parametrize(
+    ("edit", "match"),
+    [
+        (lambda d: d.update(questions=[], answers=[]), r"field 'questions' must hold at least one"),
+        (lambda d: d["answers"].pop(), r"field 'answers' must hold \d+ item"),
+        (lambda d: d.update(extra=1), r"field 'extra' is not part of this format"),
+        (lambda d: d["features"].update(word=None), r"field 'features.word' disagrees"),
+    ],
+)
+def test_structurally_wrong_files_name_the_field(edit: object, match: str) -> None:
+    document = json.loads(small.faq().to_json())
+    edit(document)  # type: ignore[operator]
+    with pytest.raises(ModelFormatError, match=match):
+        FaqIndex.from_json(json.dumps(document))
