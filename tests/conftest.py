@@ -22,8 +22,17 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(autouse=True, scope="session")
 def _empty_nltk_data(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Run with an empty NLTK_DATA so nothing can rely on downloaded NLTK corpora."""
-    os.environ["NLTK_DATA"] = str(tmp_path_factory.mktemp("nltk_data"))
+    """Run with an empty NLTK_DATA so nothing can rely on downloaded NLTK corpora.
+
+    nltk reads NLTK_DATA once, at import, and also searches home and system folders;
+    so the search path itself is replaced by one empty folder for the whole session
+    (subprocesses inherit the environment variable).
+    """
+    empty = str(tmp_path_factory.mktemp("nltk_data"))
+    os.environ["NLTK_DATA"] = empty
+    import nltk
+
+    nltk.data.path[:] = [empty]
 
 
 @pytest.fixture
