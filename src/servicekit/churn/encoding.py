@@ -14,7 +14,6 @@ The rules (documented on :func:`~servicekit.churn.fit_churn_model`):
 from __future__ import annotations
 
 import dataclasses
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -25,6 +24,7 @@ import pandas as pd
 from servicekit._persistence import Document
 from servicekit._typing import BoolArray, FloatArray
 from servicekit._validation import described, fail
+from servicekit._warnings import warn
 from servicekit.errors import ServicekitWarning, UnseenCategoryWarning
 
 __all__ = ["MissingPolicy", "TableEncoder"]
@@ -284,12 +284,11 @@ class TableEncoder:
             unseen = ~empty & np.array([v not in known for v in labels], dtype=bool)
             if unseen.any():
                 shown = sorted({str(v) for v in labels[unseen]})[:5]
-                warnings.warn(
+                warn(
                     f"{function}(): column {column!r} holds {int(unseen.sum())} value(s) "
                     f"unseen in training ({shown}); scored as the reference level "
                     f"{self.reference[column]!r}",
                     UnseenCategoryWarning,
-                    stacklevel=4,
                 )
             for level in self.levels[column]:
                 name = f"{column}={level}"
@@ -313,11 +312,10 @@ class TableEncoder:
                 _rows(frame, empty),
             )
         if self.missing == "drop":
-            warnings.warn(
+            warn(
                 f"{function}(): {int(empty.sum())} row(s) have a missing {column!r} and get no "
                 "score (NaN), as the model was fitted with missing='drop'",
                 ServicekitWarning,
-                stacklevel=5,
             )
             return ~empty
         return np.ones(len(empty), dtype=bool)

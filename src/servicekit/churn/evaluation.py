@@ -8,7 +8,6 @@ vectorised NumPy (no scikit-learn at run time; the tests compare against it).
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 from typing import Literal
 
@@ -28,6 +27,7 @@ from servicekit._validation import (
     fail,
     validated,
 )
+from servicekit._warnings import warn
 from servicekit.errors import SmallSampleWarning
 from servicekit.metrics.proportion import CONFIDENCE, wilson_interval
 
@@ -581,12 +581,11 @@ def hosmer_lemeshow(y_true: ArrayLike, proba: ArrayLike, bins: int = 10) -> Hosm
         )
     cells = np.concatenate([expected, counts - expected])  # expected churners, non-churners
     if cells.min() < 1.0 or np.count_nonzero(cells < 5.0) > cells.size / 5:
-        warnings.warn(
+        warn(
             f"hosmer_lemeshow(): {np.count_nonzero(cells < 5.0)} of {cells.size} expected "
             f"counts are below 5 (smallest {cells.min():.2g}); the chi-squared p-value is "
             "unreliable, use fewer groups or more customers",
             SmallSampleWarning,
-            stacklevel=3,
         )
     variance = expected * (1.0 - expected / counts)
     squared = (positives - expected) ** 2

@@ -13,7 +13,6 @@ whose gradient is ``Z'W(y − μ)`` and negative Hessian ``Z' diag(w μ(1 − μ
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +35,7 @@ from servicekit._validation import (
     fail,
     validated,
 )
+from servicekit._warnings import warn
 from servicekit.errors import ConvergenceWarning, SeparationWarning
 from servicekit.metrics.proportion import CONFIDENCE
 
@@ -595,13 +595,12 @@ def fit_logistic(
         )
         _warn_separation(fitter, separated, n)
     elif not fitter.converged:
-        warnings.warn(
+        warn(
             f"fit_logistic() did not converge: {fitter.n_iter} Newton iteration(s) with "
             f"step-halving line search (max_iter={max_iter}) left a largest coefficient change "
             f"of {fitter.last_change:.3g} > tol={tol:g} on the standardised scale; "
             "the result is the last iterate. Try a larger max_iter, or l2 > 0.",
             ConvergenceWarning,
-            stacklevel=3,
         )
     # Back to the original scale: θ = A θ̃ with β_j = β̃_j / s_j, β0 = β̃0 − Σ β̃_j m_j / s_j.
     q = design.shape[1]
@@ -1008,7 +1007,7 @@ def _warn_separation(fitter: _Newton, separated: tuple[str, ...], n: int) -> Non
     shown = f"{list(separated[:10])}" + (
         f" and {len(separated) - 10} more" if len(separated) > 10 else ""
     )
-    warnings.warn(
+    warn(
         "fit_logistic(): complete or quasi-complete separation: "
         f"{perfect} of {n} observation(s) are predicted perfectly and the likelihood keeps "
         f"rising as the coefficients of {shown} grow without bound. The maximum-"
@@ -1016,5 +1015,4 @@ def _warn_separation(fitter: _Newton, separated: tuple[str, ...], n: int) -> Non
         f"the iterate where the fit stopped (iteration {fitter.n_iter}), not estimates. "
         "Refit with l2 > 0 (e.g. l2=1.0) or drop or merge those features.",
         SeparationWarning,
-        stacklevel=4,
     )

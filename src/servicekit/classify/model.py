@@ -41,6 +41,7 @@ from servicekit._validation import (
     fail,
     validated,
 )
+from servicekit._warnings import warn
 from servicekit.classify.features import FeatureOptions, NgramRange, TextFeatures
 from servicekit.classify.text import LANGUAGES, PreprocessOptions
 from servicekit.errors import ConvergenceWarning
@@ -772,13 +773,12 @@ def _solver_warnings(solver: str, max_iter: int) -> Iterator[None]:
         if issubclass(w.category, SklearnConvergenceWarning):
             stopped = True
         else:
-            warnings.warn(w.message, w.category, stacklevel=4)
+            warn(w.message, w.category)
     if stopped:
-        warnings.warn(
+        warn(
             f"fit_question_classifier: the {solver} solver stopped at max_iter={max_iter} "
             "before converging; raise max_iter",
             ConvergenceWarning,
-            stacklevel=4,
         )
 
 

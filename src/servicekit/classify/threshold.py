@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 
 from servicekit._typing import ArrayLike, FloatArray, TextsLike
 from servicekit._validation import InstanceOf, Labels, Texts, fail, validated
+from servicekit._warnings import warn
 from servicekit.classify.model import QuestionClassifier, _unknown_labels
 from servicekit.errors import ServicekitWarning
 
@@ -151,10 +151,9 @@ def choose_threshold(
         pick = meets[np.argmax(n_ans[meets])]
     else:
         pick = candidates[np.lexsort((-n_ans[candidates], -precision[candidates]))[0]]
-        warnings.warn(
+        warn(
             f"choose_threshold: no threshold reaches an answered accuracy of {target}; "
             f"returning the most accurate one ({precision[pick]:.3f})",
             ServicekitWarning,
-            stacklevel=3,
         )
     return float(min(max(thresholds[pick], 0.0), 1.0))

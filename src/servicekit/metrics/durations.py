@@ -95,7 +95,7 @@ class DurationSummary(ResultMixin):
 
 def _summarise(seconds: FloatArray, n_missing: int, min_n: int, what: str) -> DurationSummary:
     # warn_if_small -> _summarise -> the public function -> its validating wrapper -> caller
-    warn_if_small(int(seconds.size), min_n, what, stacklevel=5)
+    warn_if_small(int(seconds.size), min_n, what)
     p50, p90, p95 = np.percentile(seconds, [50, 90, 95], method=PERCENTILE_METHOD)
     return DurationSummary(
         n=int(seconds.size),

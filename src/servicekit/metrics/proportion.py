@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +13,7 @@ from scipy import stats
 from servicekit._results import ResultMixin
 from servicekit._typing import FloatArray
 from servicekit._validation import Interval, fail, validated
+from servicekit._warnings import warn
 from servicekit.errors import SmallSampleWarning
 
 __all__ = ["CONFIDENCE", "Proportion", "wilson_interval"]
@@ -163,17 +163,14 @@ def _wilson_arrays(
     return low.astype(np.float64), high.astype(np.float64)
 
 
-def warn_if_small(n: int, min_n: int, what: str, *, stacklevel: int = 4) -> None:
+def warn_if_small(n: int, min_n: int, what: str) -> None:
     """Emit :class:`SmallSampleWarning` when ``n < min_n`` (the numbers are still returned).
 
-    The default ``stacklevel`` suits a call from the body of a ``@validated`` public
-    function: this helper, the function, the validation wrapper, then the caller's line,
-    which is where the warning should point.
+    The warning points at the caller's line outside servicekit, however deep the call.
     """
     if n < min_n:
-        warnings.warn(
+        warn(
             f"{what} is based on {n} observation(s), fewer than min_n={min_n}; "
             "its confidence interval is wide, read it with care",
             SmallSampleWarning,
-            stacklevel=stacklevel,
         )

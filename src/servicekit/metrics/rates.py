@@ -27,7 +27,7 @@ _MIN_N = Interval(kind="int", low=1)
 
 def _share(function: str, hits: int, n: int, *, confidence: float, min_n: int) -> Proportion:
     """The shared tail of every rate: warn on a small ``n``, then count with Wilson."""
-    warn_if_small(n, min_n, f"{function}()", stacklevel=5)
+    warn_if_small(n, min_n, f"{function}()")
     return Proportion.from_counts(hits, n, confidence=confidence)
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Hashable
 
 import numpy as np
 import pandas as pd
 
 from servicekit._validation import Column, Frame, InstanceOf, Interval, described, fail, validated
+from servicekit._warnings import warn
 from servicekit.errors import SmallSampleWarning
 from servicekit.metrics._instants import check_order, column_instants
 from servicekit.metrics.calendar import BusinessCalendar
@@ -242,11 +242,10 @@ def kpi_report(
         report.attrs["backlog_at"] = pd.Timestamp(latest)
     small = int((size < min_n).sum())
     if small:
-        warnings.warn(
+        warn(
             f"kpi_report(): {small} of {len(size)} group(s) have fewer than min_n={min_n} "
             "tickets; read their rates and intervals with care",
             SmallSampleWarning,
-            stacklevel=3,
         )
     result: pd.DataFrame = report
     return result

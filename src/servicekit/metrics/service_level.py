@@ -13,7 +13,6 @@ is "abandoned within T".
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 from typing import Literal, cast
 
@@ -29,6 +28,7 @@ from servicekit._validation import (
     fail,
     validated,
 )
+from servicekit._warnings import warn
 from servicekit.errors import SmallSampleWarning
 from servicekit.metrics.proportion import CONFIDENCE, Proportion, warn_if_small
 
@@ -250,10 +250,9 @@ def average_speed_of_answer(wait_seconds: ArrayLike, answered: ArrayLike) -> flo
     """
     took = as_bool_array(answered)
     if not took.any():
-        warnings.warn(
+        warn(
             "average_speed_of_answer() has no answered contact; ASA is undefined (nan)",
             SmallSampleWarning,
-            stacklevel=3,
         )
         return math.nan
     return float(as_float_array(wait_seconds)[took].mean())
