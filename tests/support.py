@@ -12,7 +12,7 @@ import pytest
 
 from servicekit._datasets import data_dir
 
-AREAS = ("metrics", "churn", "recommend", "optimize", "classify")
+AREAS = ("metrics", "churn", "recommend", "optimize", "classify", "forecast", "insights")
 
 
 def real_data(*parts: str) -> Path:

@@ -25,6 +25,8 @@ MODULES = (
     "servicekit.recommend",
     "servicekit.optimize",
     "servicekit.classify",
+    "servicekit.forecast",
+    "servicekit.insights",
 )
 SNAPSHOTS = Path(__file__).parent / "api"
 

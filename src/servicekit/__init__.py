@@ -1,13 +1,15 @@
 """servicekit: typed, validated customer-service models.
 
-Five areas, each a subpackage imported on first use (``import servicekit`` stays
+Seven areas, each a subpackage imported on first use (``import servicekit`` stays
 light: no NumPy, no pandas, no network, no file writes):
 
 - :mod:`servicekit.metrics` — customer-service KPIs with confidence intervals;
 - :mod:`servicekit.churn` — logistic churn prediction with inference;
 - :mod:`servicekit.recommend` — weighted-feature recommendation;
 - :mod:`servicekit.optimize` — process cost and contact-centre staffing;
-- :mod:`servicekit.classify` — question classification, escalation and routing.
+- :mod:`servicekit.classify` — question classification, escalation and routing;
+- :mod:`servicekit.forecast` — contact-volume forecasts;
+- :mod:`servicekit.insights` — segments, contact reasons, satisfaction drivers.
 
 Examples
 --------
@@ -26,11 +28,32 @@ from typing import TYPE_CHECKING, Any
 from servicekit._version import __version__
 
 if TYPE_CHECKING:
-    from servicekit import churn, classify, errors, metrics, optimize, recommend
+    from servicekit import (
+        churn,
+        classify,
+        errors,
+        forecast,
+        insights,
+        metrics,
+        optimize,
+        recommend,
+    )
 
-__all__ = ["__version__", "churn", "classify", "errors", "metrics", "optimize", "recommend"]
+__all__ = [
+    "__version__",
+    "churn",
+    "classify",
+    "errors",
+    "forecast",
+    "insights",
+    "metrics",
+    "optimize",
+    "recommend",
+]
 
-_SUBMODULES = frozenset({"churn", "classify", "errors", "metrics", "optimize", "recommend"})
+_SUBMODULES = frozenset(
+    {"churn", "classify", "errors", "forecast", "insights", "metrics", "optimize", "recommend"}
+)
 
 
 def __getattr__(name: str) -> Any:
