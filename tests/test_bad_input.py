@@ -10,13 +10,17 @@ that :class:`~servicekit.errors.InvalidInputError` names the argument.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib
 import inspect
+import math
 import warnings
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from servicekit._validation import REGISTRY, Constraint
@@ -78,11 +82,72 @@ def _bad_inputs() -> list[Any]:
     for index, case in enumerate(CASES):
         valid = case.valid()
         for name, constraint in _constraints(case).items():
-            for label, bad in constraint.invalid_values(_valid_value(case, name, valid)):
+            arguments = {**valid, name: _valid_value(case, name, valid)}
+            for label, bad in constraint.invalid_arguments(name, arguments):
                 if (name, label) in case.skip:
                     continue
                 params.append(pytest.param(index, name, bad, id=f"{case.name}-{name}-{label}"))
     return params
+
+
+def _extremes() -> list[Any]:
+    params = []
+    for index, case in enumerate(CASES):
+        valid = case.valid()
+        for name, constraint in _constraints(case).items():
+            for label, value in constraint.extreme_values(_valid_value(case, name, valid)):
+                if (name, label) in case.skip:
+                    continue
+                test_id = f"{case.name}-{name}-{label}"
+                marks = (
+                    [pytest.mark.xfail(reason=EXTREME_OPEN[test_id], strict=True)]
+                    if test_id in EXTREME_OPEN
+                    else []
+                )
+                params.append(pytest.param(index, name, value, id=test_id, marks=marks))
+    return params
+
+
+def _numbers(result: Any) -> list[float]:
+    """Every float a result holds (fields of result objects, arrays, frames)."""
+    if isinstance(result, (bool, np.bool_)):
+        return []
+    if isinstance(result, (int, float, np.number)):
+        return [float(result)]
+    if isinstance(result, (pd.DataFrame, pd.Series)):
+        frame = result.to_frame() if isinstance(result, pd.Series) else result
+        values = frame.select_dtypes("number").to_numpy(dtype=float)
+        return [float(v) for v in values.ravel()]
+    if isinstance(result, np.ndarray) and result.dtype.kind in "iuf":
+        return [float(v) for v in result.ravel()]
+    if isinstance(result, (tuple, list)):
+        return [x for item in result for x in _numbers(item)]
+    if dataclasses.is_dataclass(result) and not isinstance(result, type):
+        return [x for f in dataclasses.fields(result) for x in _numbers(getattr(result, f.name))]
+    return []
+
+
+@functools.cache
+def _baseline(case_index: int) -> tuple[int, int]:
+    """NaNs and infinities in the valid call's result (a threshold of inf can be right)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        numbers = _numbers(_call(case_index, CASES[case_index].valid()))
+    return sum(math.isnan(x) for x in numbers), sum(math.isinf(x) for x in numbers)
+
+
+# Extreme-value findings left to the areas' owners (strict: a fix makes these fail, so the
+# entry must then be removed). Found by this generated test; reported in issue #9.
+EXTREME_OPEN: dict[str, str] = {
+    "servicekit.churn.logistic.fit_logistic-X-1e308 everywhere": "overflow in the IRLS fit",
+    "servicekit.churn.logistic.fit_logistic-l2-1e308": "overflow in the penalty",
+    "servicekit.churn.logistic.LogisticModel.predict_proba-X-1e308 everywhere": "overflow",
+    "servicekit.churn.logistic.LogisticModel.decision_function-X-1e308 everywhere": "overflow",
+    "servicekit.churn.model.fit_churn_model-l2-1e308": "overflow in the penalty",
+    "servicekit.classify.model.fit_question_classifier-alpha-1e308": "overflow in smoothing",
+    "servicekit.churn.campaign.campaign_profit-incentive_cost-1e308": "overflow in profit",
+    "servicekit.churn.campaign.campaign_profit-contact_cost-1e308": "overflow in profit",
+}
 
 
 @pytest.mark.parametrize("case_index", range(len(CASES)), ids=[c.name for c in CASES])
@@ -101,6 +166,27 @@ def test_bad_input_raises_naming_the_argument(case_index: int, argument: str, ba
             _call(case_index, kwargs)
     assert f"'{argument}'" in str(info.value)
     assert info.value.argument == argument
+
+
+@pytest.mark.parametrize(("case_index", "argument", "extreme"), _extremes())
+def test_extreme_values_give_a_finite_result_or_an_error(
+    case_index: int, argument: str, extreme: Any
+) -> None:
+    """1e308 where any size is allowed: a correct finite result or an error, no overflow."""
+    kwargs = {**CASES[case_index].valid(), argument: extreme}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        warnings.simplefilter("error", RuntimeWarning)  # numpy's overflow/invalid warnings
+        try:
+            result = _call(case_index, kwargs)
+        except InvalidInputError as exc:
+            assert exc.argument == argument, str(exc)
+            return
+    numbers = _numbers(result)
+    nans, infs = _baseline(case_index)
+    assert sum(math.isinf(x) for x in numbers) <= infs, result
+    assert sum(math.isnan(x) for x in numbers) <= nans, result
+    str(result)
 
 
 def _public_callables() -> dict[str, Callable[..., Any]]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["ResultMixin"]
+__all__ = ["ResultMixin", "ValueResultMixin"]
 
 
 class ResultMixin:
@@ -40,3 +40,38 @@ class ResultMixin:
         """The result as a one-row DataFrame, handy for concatenating results."""
         frame: pd.DataFrame = pd.DataFrame([self.to_dict()])
         return frame
+
+
+class ValueResultMixin(ResultMixin):
+    """For results summarised by one number ``value``: ``float()`` and format specs.
+
+    ``float(result)`` is ``result.value``, and a format spec formats that value
+    (``f"{result:.1%}"``), while an empty spec keeps the full ``str(result)`` with
+    its counts and interval. Arithmetic and comparisons are deliberately not
+    supported: ``result * 100`` would return a bare number that silently drops the
+    interval and the sample size (and a Proportion's value is a fraction, not a
+    percent, so the factor is easy to get wrong). Take ``float(result)`` or
+    ``result.value`` explicitly, as with NumPy's 0-d arrays and scipy's result
+    objects.
+
+    Examples
+    --------
+    >>> from dataclasses import dataclass
+    >>> @dataclass(frozen=True, slots=True)
+    ... class Share(ValueResultMixin):
+    ...     value: float
+    ...     def __str__(self) -> str:
+    ...         return f"share {self.value}"
+    >>> float(Share(0.25)), f"{Share(0.25):.1%}", f"{Share(0.25)}"
+    (0.25, '25.0%', 'share 0.25')
+    """
+
+    __slots__ = ()
+
+    def __float__(self) -> float:
+        return float(getattr(self, "value"))  # noqa: B009 - slots dataclass field
+
+    def __format__(self, spec: str) -> str:
+        if not spec:
+            return str(self)
+        return format(float(self), spec)

@@ -33,6 +33,7 @@ import functools
 import inspect
 import math
 import numbers
+import warnings
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, NoReturn, ParamSpec, TypeVar
@@ -47,6 +48,9 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 __all__ = [
+    "EARLIEST_INSTANT",
+    "LATEST_INSTANT",
+    "RANGE_TEXT",
     "REGISTRY",
     "Array",
     "Column",
@@ -63,8 +67,10 @@ __all__ = [
     "Times",
     "as_bool_array",
     "as_float_array",
+    "checked_instants",
     "described",
     "fail",
+    "instants_from_series",
     "validated",
 ]
 
@@ -195,6 +201,27 @@ class Constraint:
         if not self.optional:
             yield "None", None
 
+    def extreme_values(self, valid: Any) -> Iterator[tuple[str, Any]]:
+        """Yield ``(label, value)`` pairs that satisfy this constraint at its limits.
+
+        Numbers near float64's maximum (1e308): the function must either give a
+        correct, finite result or refuse them naming the argument, never overflow.
+        """
+        yield from ()
+
+    def invalid_arguments(
+        self, argument: str, arguments: Mapping[str, Any]
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Yield ``(label, arguments)``: whole calls that violate this constraint.
+
+        By default each of :meth:`invalid_values` in place of ``argument``; a
+        constraint that depends on another argument (a column name on its table)
+        also yields calls that change that other argument.
+        """
+        valid = arguments[argument]
+        for label, bad in self.invalid_values(valid):
+            yield label, {**arguments, argument: bad}
+
 
 # ----- arrays of numbers ------------------------------------------------------------
 ArrayKind = Literal["float", "int", "bool", "duration"]
@@ -293,10 +320,14 @@ class Array(Constraint):
         ):
             return _timedeltas_to_seconds(obj, ctx, self.allow_nan)
         if obj.dtype.kind == "b":
+            if self.kind in _NO_BOOLEANS:
+                _refuse_booleans(obj, ctx, self.describe())
             return obj if self.kind == "bool" else obj.astype(np.float64)
         if obj.dtype.kind in "iuf":
-            out = obj.astype(np.float64, copy=False)
+            out = _exact_floats(obj, ctx)
         else:
+            if self.kind in _NO_BOOLEANS:
+                _refuse_booleans(obj, ctx, self.describe())
             out = np.empty(obj.shape, dtype=np.float64)
             for index, item in np.ndenumerate(obj):
                 out[index] = _one_number(item, index, ctx, self.describe(), self.allow_nan)
@@ -356,6 +387,20 @@ class Array(Constraint):
         good = np.asarray(valid.to_numpy() if isinstance(valid, pd.Series) else valid)
         if self.scalar_ok and good.ndim == 0:
             good = np.asarray([good])
+        if good.ndim == self.ndim and good.shape[0] >= 1 and good.dtype.kind in "iufb":
+            huge = good.astype(object).copy()
+            huge.flat[-1] = 10**400
+            yield "a huge integer", huge
+            cell = good.astype(object).copy()
+            cell.flat[-1] = [cell.flat[-1]]
+            yield "a list-valued element", cell
+            if self.kind != "duration":
+                span = good.astype(object).copy()
+                span.flat[-1] = np.timedelta64(5, "s")
+                yield "a timedelta", span
+            if self.kind in ("int", "duration"):
+                flags = np.zeros(good.shape, dtype=bool)
+                yield "booleans", flags
         if good.ndim == self.ndim and good.shape[0] >= 1:
             if self.kind in ("float", "int", "duration") and good.dtype.kind in "iuf":
                 if not self.allow_nan:
@@ -390,6 +435,41 @@ class Array(Constraint):
         if self.min_len >= 1 and not (self.scalar_ok and self.same_length_as):
             yield "empty", np.empty((0,) * self.ndim)
 
+    def extreme_values(self, valid: Any) -> Iterator[tuple[str, Any]]:
+        good = np.asarray(valid.to_numpy() if isinstance(valid, pd.Series) else valid)
+        if self.kind == "bool" or self.high is not None or good.dtype.kind not in "iuf":
+            return
+        yield "1e308 everywhere", np.full(good.shape if good.ndim else (1,), 1e308)
+
+
+#: Array kinds for which True/False is a mistake, not 1/0: ratings, counts, durations.
+_NO_BOOLEANS = frozenset({"int", "duration"})
+
+
+def _refuse_booleans(obj: np.ndarray[Any, Any], ctx: _Context, what: str) -> None:
+    """Fail at the first boolean of ``obj``: booleans are not ratings, counts or seconds."""
+    if obj.dtype.kind == "b":
+        flags = np.ones(obj.shape, dtype=bool)
+    else:
+        flags = np.zeros(obj.shape, dtype=bool)
+        for index, item in np.ndenumerate(obj):
+            flags[index] = isinstance(item, (bool, np.bool_))
+    if flags.any():
+        at = _first(flags)
+        ctx.fail(f"must be {what}, not booleans", _at(obj[at], at))
+
+
+def _exact_floats(obj: np.ndarray[Any, Any], ctx: _Context) -> FloatArray:
+    """Numbers as float64; integers too large for float64 (1e309 and up) fail by name."""
+    if obj.dtype.kind == "f" and obj.dtype.itemsize > 8:
+        with np.errstate(over="ignore"):
+            out = obj.astype(np.float64)
+        huge = np.isinf(out) & ~np.isinf(obj)
+        if huge.any():
+            ctx.fail("must be numbers within float64 range", _at(obj[_first(huge)], _first(huge)))
+        return out
+    return obj.astype(np.float64, copy=False)
+
 
 def _first(mask: np.ndarray[Any, Any]) -> Any:
     where = np.argwhere(mask)[0]
@@ -407,9 +487,20 @@ def _one_number(item: Any, index: tuple[int, ...], ctx: _Context, what: str, nan
         ctx.fail("must be finite", _at(item, index))
     if isinstance(item, (bool, np.bool_)):
         return float(item)
+    if isinstance(item, (_dt.timedelta, np.timedelta64)):
+        ctx.fail(f"must be {what}, not timedeltas", _at(item, index))
     if isinstance(item, numbers.Real):
-        return float(item)
+        try:
+            return float(item)
+        except OverflowError:  # a Python int beyond float64: 10**400
+            ctx.fail(f"must be {what} within float64 range", _at(_big(item), index))
     ctx.fail(f"must be {what}", _at(item, index))
+
+
+def _big(value: object) -> _Described:
+    """A huge integer's repr would fill the message: show its digit count instead."""
+    text = repr(value)
+    return _Described(text if len(text) <= 30 else f"an integer of {len(text)} digits")
 
 
 def _any_timedelta(obj: np.ndarray[Any, Any]) -> bool:
@@ -452,7 +543,11 @@ class Times(Constraint):
         if raw.dtype.kind in "iufb":
             ctx.fail(f"must be {self.describe()}", _Described(f"numbers of dtype {raw.dtype}"))
         if raw.dtype.kind == "M":
-            out = raw.astype("datetime64[ns]")
+
+            def blame_at(at: int) -> NoReturn:
+                ctx.fail(RANGE_TEXT, _Described(f"{raw[at]} at position {at}"))
+
+            out = checked_instants(raw, blame_at)
         else:
             out = _parse_instants(raw, ctx, self.describe())
         if out.shape[0] < self.min_len:
@@ -476,6 +571,13 @@ class Times(Constraint):
         yield "unparseable string", ["not a date"]
         yield "empty", np.array([], dtype="datetime64[ns]")
         good = np.asarray(self.coerce(valid, _Context("f", "a", {})))
+        text = [str(pd.Timestamp(t)) if not np.isnat(t) else None for t in good]
+        yield "mixed date formats", ["12/01/2024 09:00"] * (len(text) - 1) + ["13/01/2024 10:00"]
+        yield "an out-of-range instant", [*text[:-1], "2300-01-01"]
+        yield "a 9999-12-31 sentinel", [*text[:-1], "9999-12-31"]
+        far = good.astype("datetime64[us]")
+        far[-1] = np.datetime64("3024-05-02", "us")
+        yield "an out-of-range datetime64[us]", far
         if not self.allow_nat:
             yield "NaT", np.concatenate([good[:-1], np.array(["NaT"], dtype="datetime64[ns]")])
         if self.same_length_as is not None:
@@ -484,22 +586,111 @@ class Times(Constraint):
 
 _INSTANT_KINDS = frozenset({"string", "datetime", "datetime64", "date", "empty"})
 
+#: Instants servicekit can hold: datetime64[ns] spans 1677-09-21 to 2262-04-11; whole
+#: days inside that span are accepted, anything else is an error naming the value.
+EARLIEST_INSTANT = np.datetime64("1677-09-22T00:00:00")
+LATEST_INSTANT = np.datetime64("2262-04-10T23:59:59")
+RANGE_TEXT = (
+    "must hold instants between 1677-09-22 and 2262-04-10 (the range of nanosecond "
+    "timestamps); a far-future 'still open' sentinel such as 9999-12-31 must be a "
+    "missing value (NaT/None) instead"
+)
+
 
 def _parse_instants(raw: np.ndarray[Any, Any], ctx: _Context, what: str) -> DatetimeArray:
     """Vectorised parse of strings/datetimes to naive-UTC datetime64[ns]; loops only to blame."""
     if pd.api.types.infer_dtype(raw, skipna=True) in _INSTANT_KINDS:
         series = pd.Series(raw, dtype=object)
-        for layout in ("ISO8601", "mixed"):  # the fast, strict parse first
-            try:
-                # utc=True: aware instants are converted to UTC, naive ones taken as they are.
-                parsed = pd.to_datetime(series, utc=True, format=layout)
-                return np.asarray(parsed.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]"))
-            except (ValueError, TypeError, OverflowError):
-                continue  # next layout, then find and name the offending element below
+
+        def blame(problem: str, value: object, position: int) -> NoReturn:
+            ctx.fail(problem, _at(value, position))
+
+        return instants_from_series(series, blame)
     out = np.empty(raw.shape, dtype="datetime64[ns]")
     for i, item in enumerate(raw):
         out[i] = _one_instant(item, i, ctx, what)
     return out
+
+
+def instants_from_series(
+    values: pd.Series, blame: Callable[[str, object, int], NoReturn]
+) -> DatetimeArray:
+    """Strings or datetimes as naive-UTC ``datetime64[ns]``, one date format for all.
+
+    ISO-8601 text (any mix of its variants) is parsed strictly. Any other text is
+    parsed with the one format pandas infers from the first value (``"%m/%d/%Y"``
+    for ``"12/01/2024"``); a value in another format is refused, never re-guessed
+    element by element: ``"13/01/2024"`` after ``"12/01/2024"`` would otherwise turn
+    a day-first column into a mix of days and months. Instants outside
+    :data:`EARLIEST_INSTANT`..:data:`LATEST_INSTANT` are refused too, instead of
+    wrapping around. Missing values (None, NaN, NaT) become NaT. ``blame(problem,
+    value, position)`` raises for the first offending value.
+    """
+    present = values.notna().to_numpy()
+    parsed: pd.Series | None = None
+    try:
+        parsed = pd.to_datetime(values, utc=True, format="ISO8601")
+    except (ValueError, TypeError, OverflowError):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                parsed = pd.to_datetime(values, utc=True, errors="coerce")
+            except (ValueError, TypeError, OverflowError):
+                parsed = None
+        guessed = any("infer format" in str(w.message) for w in caught)
+        failed = present if parsed is None else present & parsed.isna().to_numpy()
+        if guessed or failed.any():
+            at = int(np.argmax(failed)) if failed.any() else int(np.argmax(present))
+            value = values.iloc[at]
+            if _out_of_range(value):
+                blame(RANGE_TEXT, value, at)
+            first = int(np.argmax(present))
+            blame(
+                "must hold instants in one date format (the first value's, "
+                f"{values.iloc[first]!r}); parse mixed or day-first text yourself, e.g. "
+                "pandas.to_datetime(..., format='%d/%m/%Y %H:%M')",
+                value,
+                at,
+            )
+    assert parsed is not None
+    native = parsed.dt.tz_localize(None).to_numpy()
+    return checked_instants(native, lambda at: blame(RANGE_TEXT, values.iloc[at], at))
+
+
+def checked_instants(
+    native: np.ndarray[Any, Any], blame_at: Callable[[int], NoReturn]
+) -> DatetimeArray:
+    """``datetime64`` of any unit as ``datetime64[ns]``, refusing instants it cannot hold.
+
+    NumPy's unit conversion wraps around silently (2300-01-01 in microseconds becomes
+    a date in 1715 in nanoseconds); this checks the range first and calls
+    ``blame_at(position)`` for the first instant outside it.
+    """
+    if native.dtype != np.dtype("datetime64[ns]"):
+        outside = (native < EARLIEST_INSTANT) | (native > LATEST_INSTANT)  # NaT compares False
+        if outside.any():
+            blame_at(int(np.argmax(outside)))
+    out: DatetimeArray = native.astype("datetime64[ns]")
+    return out
+
+
+def _out_of_range(value: object) -> bool:
+    """Whether a value parses as an instant outside the nanosecond range."""
+    try:
+        stamp = pd.Timestamp(value)  # type: ignore[arg-type]
+    except (ValueError, TypeError, OverflowError):
+        return _looks_far(value)
+    if stamp is pd.NaT:
+        return False
+    native = stamp.to_datetime64()
+    return bool(native < EARLIEST_INSTANT or native > LATEST_INSTANT)
+
+
+def _looks_far(value: object) -> bool:
+    """A leading year beyond pandas' reach (``"99999-01-01"``) on text that fails to parse."""
+    text = str(value).strip()
+    digits = len(text) - len(text.lstrip("0123456789"))
+    return digits >= 4 and not 1677 <= int(text[:digits]) <= 2262
 
 
 def _one_instant(item: Any, index: int, ctx: _Context, what: str) -> np.datetime64:
@@ -508,12 +699,20 @@ def _one_instant(item: Any, index: int, ctx: _Context, what: str) -> np.datetime
     if isinstance(item, (str, _dt.datetime, _dt.date, np.datetime64, pd.Timestamp)):
         try:
             stamp = pd.Timestamp(str(item) if isinstance(item, str) else item)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, OverflowError):
+            if _looks_far(item):
+                ctx.fail(RANGE_TEXT, _at(item, index))
             ctx.fail(f"must be {what}", _at(item, index))
         if stamp is pd.NaT:
             return np.datetime64("NaT", "ns")
-        # .value counts nanoseconds since the epoch in UTC, so aware stamps become UTC.
-        instant: np.datetime64 = np.datetime64(int(stamp.value), "ns")
+        if stamp.tzinfo is not None:
+            stamp = stamp.tz_convert("UTC").tz_localize(None)
+        native = np.asarray([stamp.to_datetime64()])
+
+        def blame_at(_: int) -> NoReturn:
+            ctx.fail(RANGE_TEXT, _at(item, index))
+
+        instant: np.datetime64 = checked_instants(native, blame_at)[0]
         return instant
     ctx.fail(f"must be {what}", _at(item, index))
 
@@ -548,11 +747,14 @@ class Interval(Constraint):
 
     def coerce(self, value: Any, ctx: _Context) -> float | int:
         if self.kind == "duration" and isinstance(value, (_dt.timedelta, np.timedelta64)):
-            number: float | int = float(pd.Timedelta(value).total_seconds())
-        elif isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+            number: float | int = _timedelta_seconds(value, ctx, self.describe())
+        elif (
+            isinstance(value, (bool, np.bool_, np.timedelta64))
+            or not isinstance(value, numbers.Real)
+        ):
             ctx.fail(f"must be {self.describe()}", _type_name(value))
         else:
-            number = float(value) if not isinstance(value, numbers.Integral) else int(value)
+            number = _scalar_number(value, ctx, self.describe())
         if isinstance(number, float) and not math.isfinite(number):
             ctx.fail(f"must be {self.describe()}", number)
         if self.kind == "int":
@@ -571,6 +773,9 @@ class Interval(Constraint):
         yield from super().invalid_values(valid)
         yield "a string", "1"
         yield "a bool", True
+        yield "a huge integer", 10**400
+        if self.kind != "duration":
+            yield "a timedelta", np.timedelta64(5, "s")
         yield "NaN", math.nan
         yield "inf", math.inf
         if self.kind == "int":
@@ -579,6 +784,34 @@ class Interval(Constraint):
             yield "below the lower bound", self.low if self.low_open else self.low - 1
         if self.high is not None:
             yield "above the upper bound", self.high if self.high_open else self.high + 1
+
+    def extreme_values(self, valid: Any) -> Iterator[tuple[str, Any]]:
+        if self.high is None and self.kind != "int":
+            yield "1e308", 1e308
+
+
+#: Integer scalars (counts, sizes, seeds) must fit in int64, as NumPy needs them to.
+_INT64_MAX = int(np.iinfo(np.int64).max)
+
+
+def _scalar_number(value: Any, ctx: _Context, what: str) -> float | int:
+    """A real scalar as ``float``, an integral one as ``int``; both within machine range."""
+    if isinstance(value, numbers.Integral):
+        number = int(value)
+        if abs(number) > _INT64_MAX:
+            ctx.fail(f"must be {what} within the int64 range", _big(number))
+        return number
+    try:
+        return float(value)
+    except OverflowError:  # a Fraction or Decimal beyond float64
+        ctx.fail(f"must be {what} within float64 range", _big(value))
+
+
+def _timedelta_seconds(value: Any, ctx: _Context, what: str) -> float:
+    try:
+        return float(pd.Timedelta(value).total_seconds())
+    except (OverflowError, ValueError):  # beyond pandas' nanosecond range (~292 years)
+        ctx.fail(f"must be {what} within about 292 years", _type_name(value))
 
 
 @dataclass(frozen=True, init=False)
@@ -825,15 +1058,25 @@ class Frame(Constraint):
             )
         if len(value) < self.min_rows:
             ctx.fail(f"must have at least {self.min_rows} row(s)", _Described(str(len(value))))
+        _check_unique_labels(value, ctx)
         return value
 
     def invalid_values(self, valid: Any) -> Iterator[tuple[str, Any]]:
         yield from super().invalid_values(valid)
         yield "a list", [[1, 2]]
+        if valid.shape[1] >= 1:
+            yield "a duplicated column label", pd.concat([valid, valid.iloc[:, :1]], axis=1)
         if self.min_rows >= 1:
             yield "no rows", valid.iloc[:0]
         if self.columns:
             yield "a missing column", valid.drop(columns=[self.columns[0]])
+
+
+def _check_unique_labels(table: pd.DataFrame, ctx: _Context) -> None:
+    """A label naming two columns makes every lookup by it ambiguous: refuse it."""
+    if not table.columns.is_unique:
+        repeated = table.columns[table.columns.duplicated()][0]
+        ctx.fail("must not have duplicated column labels", _Described(f"{repeated!r} twice"))
 
 
 @dataclass(frozen=True)
@@ -865,12 +1108,55 @@ class Column(Constraint):
                     f"must name a column of '{self.frame}' (one of {list(table.columns)[:12]})",
                     name,
                 )
+            if isinstance(table, pd.DataFrame):
+                _check_plain_cells(table, name, self.frame, ctx)
         return names if self.many and isinstance(value, (list, tuple)) else value
+
+    def invalid_arguments(
+        self, argument: str, arguments: Mapping[str, Any]
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
+        yield from super().invalid_arguments(argument, arguments)
+        table, value = arguments.get(self.frame), arguments.get(argument)
+        if not isinstance(table, pd.DataFrame) or value is None or len(table) == 0:
+            return
+        name = value[0] if isinstance(value, list) else value
+        if name not in table.columns:
+            return
+        with_list = table.copy()
+        cells = with_list[name].astype(object).to_numpy(copy=True)
+        cells[-1] = [cells[-1]]
+        with_list[name] = pd.Series(cells, index=with_list.index, dtype=object)
+        yield "a list-valued cell", {**arguments, self.frame: with_list}
 
     def invalid_values(self, valid: Any) -> Iterator[tuple[str, Any]]:
         yield from super().invalid_values(valid)
         yield "an unknown column", "no-such-column"
         yield "an unhashable value", {"a": 1}
+
+
+def _check_plain_cells(table: pd.DataFrame, name: Hashable, frame: str, ctx: _Context) -> None:
+    """Fail for a label naming several columns, or a column holding lists, dicts or arrays."""
+    column = table[name]
+    if isinstance(column, pd.DataFrame):
+        ctx.fail(
+            f"must name one column of '{frame}', but the label is duplicated there",
+            _Described(f"{name!r} ({column.shape[1]} columns)"),
+        )
+    if column.dtype != object or pd.api.types.infer_dtype(column, skipna=True) not in (
+        "mixed",
+        "mixed-integer",
+        "unknown-array",
+    ):
+        return  # strings, numbers, datetimes, categories: plain values
+    bad = column.map(lambda v: isinstance(v, (list, dict, set, tuple, np.ndarray))).to_numpy(
+        dtype=bool
+    )
+    if bad.any():
+        at = int(np.argmax(bad))
+        ctx.fail(
+            f"must name a column of plain values (no lists, dicts or arrays) in '{frame}'",
+            _Described(f"{column.iloc[at]!r} in column {name!r} at row {at}"),
+        )
 
 
 @dataclass(frozen=True)
@@ -898,9 +1184,11 @@ class NumberMapping(Constraint):
         for key, number in value.items():
             if not isinstance(key, str):
                 ctx.fail("must have string keys", _type_name(key))
-            if isinstance(number, (bool, np.bool_)) or not isinstance(number, numbers.Real):
+            if isinstance(number, (bool, np.bool_, np.timedelta64)) or not isinstance(
+                number, numbers.Real
+            ):
                 ctx.fail(f"must map {key!r} to a number", _type_name(number))
-            x = float(number)
+            x = float(_scalar_number(number, ctx, f"a number for {key!r}"))
             if not math.isfinite(x):
                 ctx.fail(f"must map {key!r} to a finite number", x)
             if (self.low is not None and x < self.low) or (self.high is not None and x > self.high):
@@ -921,10 +1209,16 @@ class NumberMapping(Constraint):
         key = next(iter(valid))
         yield "a NaN value", {**valid, key: math.nan}
         yield "a string value", {**valid, key: "high"}
+        yield "a huge integer value", {**valid, key: 10**400}
+        yield "a timedelta value", {**valid, key: np.timedelta64(5, "s")}
         if self.low is not None:
             yield "below the lower bound", {**valid, key: self.low - 1}
         if self.high is not None:
             yield "above the upper bound", {**valid, key: self.high + 1}
+
+    def extreme_values(self, valid: Any) -> Iterator[tuple[str, Any]]:
+        if self.high is None:
+            yield "1e308 everywhere", dict.fromkeys(valid, 1e308)
 
 
 # --------------------------------------------------------------------------- decorator

@@ -16,6 +16,7 @@ import pandas as pd
 from scipy import stats
 
 from servicekit._results import ResultMixin
+from servicekit._stats import CONFIDENCE, wilson_arrays
 from servicekit._typing import ArrayLike, BoolArray, FloatArray, IntArray
 from servicekit._validation import (
     Array,
@@ -29,7 +30,6 @@ from servicekit._validation import (
 )
 from servicekit._warnings import warn
 from servicekit.errors import SmallSampleWarning
-from servicekit.metrics.proportion import CONFIDENCE, _wilson_arrays
 
 __all__ = [
     "LOG_LOSS_EPS",
@@ -483,7 +483,7 @@ def calibration_table(
     p = as_float_array(proba)
     _, counts, positives, expected, edges = _grouped(y, p, bins, strategy)
     # Bins hold whole numbers of customers and churners: one vectorised Wilson call.
-    ci_low, ci_high = _wilson_arrays(positives, counts, confidence)
+    ci_low, ci_high = wilson_arrays(positives, counts, confidence)
     observed = positives / counts
     mean_predicted = expected / counts
     table: pd.DataFrame = pd.DataFrame(

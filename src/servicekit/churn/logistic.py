@@ -23,6 +23,7 @@ from scipy.linalg import blas
 
 from servicekit._persistence import Document, write_document
 from servicekit._results import ResultMixin
+from servicekit._stats import CONFIDENCE, two_sided_z
 from servicekit._typing import ArrayLike, FloatArray, MatrixLike
 from servicekit._validation import (
     Array,
@@ -37,7 +38,6 @@ from servicekit._validation import (
 )
 from servicekit._warnings import warn
 from servicekit.errors import ConvergenceWarning, SeparationWarning
-from servicekit.metrics.proportion import CONFIDENCE
 
 __all__ = ["LogisticModel", "fit_logistic"]
 
@@ -243,7 +243,7 @@ class LogisticModel(ResultMixin):
         se = np.concatenate(
             [[self.intercept_std_error] if self.fit_intercept else [], self.std_errors]
         )
-        quantile = float(stats.norm.ppf(0.5 + confidence / 2.0))
+        quantile = two_sided_z(confidence)
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
             z = coef / se
             table: pd.DataFrame = pd.DataFrame(

@@ -13,6 +13,7 @@ from scipy import special
 
 from servicekit._persistence import Document, write_document
 from servicekit._results import ResultMixin
+from servicekit._stats import CONFIDENCE
 from servicekit._typing import FloatArray
 from servicekit._validation import (
     Column,
@@ -36,7 +37,6 @@ from servicekit.churn.logistic import (
     aliased_columns,
     fit_logistic,
 )
-from servicekit.metrics.proportion import CONFIDENCE
 
 __all__ = ["ChurnModel", "fit_churn_model", "target_outcome"]
 

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Hashable
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import pandas as pd
 
 from servicekit._typing import DatetimeArray
-from servicekit._validation import described, fail
+from servicekit._validation import (
+    RANGE_TEXT,
+    checked_instants,
+    described,
+    fail,
+    instants_from_series,
+)
 
 __all__ = ["as_instants", "check_order", "column_instants"]
 
@@ -34,41 +40,44 @@ def check_order(
         )
 
 
+def _column_as_ns(
+    values: pd.Series, column: Hashable, function: str, argument: str
+) -> DatetimeArray:
+    """Parse a column with one date format (see ``instants_from_series``), range-checked."""
+
+    def blame(problem: str, value: object, position: int) -> NoReturn:
+        fail(
+            function,
+            argument,
+            f"{problem} (column {column!r})",
+            described(f"{value!r} at position {position}"),
+        )
+
+    if values.dtype.kind == "M" or isinstance(values.dtype, pd.DatetimeTZDtype):
+        if isinstance(values.dtype, pd.DatetimeTZDtype):
+            values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+        native = values.to_numpy()
+        return checked_instants(native, lambda at: blame(RANGE_TEXT, str(native[at]), at))
+    return instants_from_series(values, blame)
+
+
 def column_instants(
     frame: pd.DataFrame, column: Hashable, function: str, argument: str, *, allow_nat: bool
 ) -> DatetimeArray:
     """A table column as ``datetime64[ns]`` (aware values in UTC), parsed without a Python loop.
 
     Datetime columns are taken as they are; text columns are parsed by
-    :func:`pandas.to_datetime` with the format inferred from the first value, and
-    values in another format are parsed one by one. Anything still unparseable, or
-    numbers (whose unit would be a guess), fails naming the column and the row
-    position; so does NaT unless ``allow_nat``.
+    :func:`pandas.to_datetime` as ISO 8601 or else with the one format inferred from
+    the first value. A value in another format, an instant outside 1677-09-22 ..
+    2262-04-10, anything unparseable, or numbers (whose unit would be a guess),
+    fails naming the column and the row position; so does NaT unless ``allow_nat``.
     """
     values = frame[column]
     what = f"must hold instants in column {column!r} (datetimes or date strings)"
-    if isinstance(values.dtype, pd.DatetimeTZDtype):
-        values = values.dt.tz_convert("UTC").dt.tz_localize(None)
-    elif values.dtype.kind != "M":
+    if values.dtype.kind in "iufbc" and not values.isna().all():
         # An all-empty column reads from CSV as float NaN: that is "no instants", not numbers.
-        if values.dtype.kind in "iufbc" and not values.isna().all():
-            fail(function, argument, what, described(f"numbers of dtype {values.dtype}"))
-        present = values.notna().to_numpy()
-        try:
-            parsed = pd.to_datetime(values, errors="coerce", utc=True)
-        except (TypeError, ValueError):  # pragma: no cover - pandas raises only for odd objects
-            parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]")
-        failed = present & parsed.isna().to_numpy()
-        if failed.any():  # another format than the first value's: parse those one by one
-            again = pd.to_datetime(values[failed], errors="coerce", utc=True, format="mixed")
-            parsed = parsed.copy()
-            parsed[failed] = again
-            failed = present & parsed.isna().to_numpy()
-        if failed.any():
-            at = int(np.argmax(failed))
-            fail(function, argument, what, described(f"{values.iloc[at]!r} at position {at}"))
-        values = parsed.dt.tz_localize(None)
-    out: DatetimeArray = values.to_numpy(dtype="datetime64[ns]")
+        fail(function, argument, what, described(f"numbers of dtype {values.dtype}"))
+    out = _column_as_ns(values, column, function, argument)
     if not allow_nat:
         nat = np.isnat(out)
         if nat.any():

@@ -74,7 +74,12 @@ def cx_score(parts: Mapping[str, float], weights: Mapping[str, float] | None = N
             "must have the same keys as 'parts'",
             described(f"missing {missing}, extra {extra}"),
         )
-    total = math.fsum(weights.values())
-    if total <= 0:
-        fail("cx_score", "weights", "must have a positive sum", total)
-    return math.fsum(weights[name] * score for name, score in parts.items()) / total
+    # Weights only matter relative to each other: dividing by the largest keeps sums of
+    # weights near float64's limit (1e308 each) finite.
+    largest = max(weights.values())
+    if largest <= 0:
+        fail("cx_score", "weights", "must have a positive sum", math.fsum(weights.values()))
+    relative = {name: weight / largest for name, weight in weights.items()}
+    total = math.fsum(relative.values())
+    mean = math.fsum(relative[name] * score for name, score in parts.items()) / total
+    return min(max(mean, 0.0), 100.0)  # rounding must not leave 0..100

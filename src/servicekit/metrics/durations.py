@@ -9,6 +9,7 @@ from typing import Final, Literal
 import numpy as np
 
 from servicekit._results import ResultMixin
+from servicekit._stats import scaled_mean
 from servicekit._typing import ArrayLike, FloatArray
 from servicekit._validation import (
     Array,
@@ -38,6 +39,8 @@ def format_seconds(seconds: float) -> str:
     """
     if math.isnan(seconds):
         return "nan"
+    if seconds >= 1e12:  # beyond 30,000 years, days in digits would fill a line
+        return f"{seconds:.3g}s"
     whole = round(seconds)
     if seconds < 60:
         return f"{seconds:.1f}s"
@@ -99,7 +102,7 @@ def _summarise(seconds: FloatArray, n_missing: int, min_n: int, what: str) -> Du
     p50, p90, p95 = np.percentile(seconds, [50, 90, 95], method=PERCENTILE_METHOD)
     return DurationSummary(
         n=int(seconds.size),
-        mean=float(seconds.mean()),
+        mean=scaled_mean(seconds),
         median=float(p50),
         p90=float(p90),
         p95=float(p95),
@@ -230,5 +233,14 @@ def average_handle_time(
     ...
     servicekit.errors.InvalidInputError: average_handle_time(): 'hold' must have the same length as 'talk' (2); got length 3
     """
-    total = as_float_array(talk) + as_float_array(hold) + as_float_array(after_call_work)
+    with np.errstate(over="ignore"):
+        total = as_float_array(talk) + as_float_array(hold) + as_float_array(after_call_work)
+    if np.isinf(total).any():
+        fail(
+            "average_handle_time",
+            "talk",
+            "plus 'hold' and 'after_call_work' must stay within float64 range (about 1e308 s)",
+            np.inf,
+            position=int(np.argmax(np.isinf(total))),
+        )
     return _summarise(total, 0, min_n, "average_handle_time()")

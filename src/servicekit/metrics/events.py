@@ -25,6 +25,43 @@ def _check_activities(names: list[str], present: set[str], argument: str) -> Non
         )
 
 
+#: The columns tickets_from_events computes; an attribute of the same name would replace one.
+OUTPUT_COLUMNS = ("created", "first_response", "resolved", "reopened", "n_events")
+
+
+def _check_no_clash(attributes: list[Hashable]) -> None:
+    clash = [name for name in attributes if name in OUTPUT_COLUMNS]
+    if clash:
+        fail(
+            "tickets_from_events",
+            "attributes",
+            f"must not name an output column of tickets_from_events {list(OUTPUT_COLUMNS)} "
+            "(rename the column first)",
+            clash[0],
+        )
+
+
+def _duplicated(events: pd.DataFrame) -> np.ndarray:
+    """Rows equal to an earlier row in every column; unhashable cells fail naming the column."""
+    try:
+        return np.asarray(events.duplicated().to_numpy(), dtype=bool)
+    except TypeError:  # a list, dict or array in some cell
+        for name in events.columns:
+            column = events[name]
+            if column.dtype != object:
+                continue
+            bad = column.map(lambda v: not isinstance(v, Hashable)).to_numpy(dtype=bool)
+            if bad.any():
+                at = int(np.argmax(bad))
+                fail(
+                    "tickets_from_events",
+                    "events",
+                    "must hold hashable cells (no lists, dicts or arrays) to find duplicate rows",
+                    described(f"{column.iloc[at]!r} in column {name!r} at row {at}"),
+                )
+        raise
+
+
 @validated(
     events=Frame(),
     case=Column("events"),
@@ -67,7 +104,8 @@ def tickets_from_events(
     attributes : column name or list of them, optional
         Ticket attributes to carry over (e.g. priority, product); each ticket gets
         the value on its last event, so a re-prioritised ticket reports its final
-        priority.
+        priority. A name of an output column (``created``, ``first_response``,
+        ``resolved``, ``reopened``, ``n_events``) is refused: it would overwrite it.
 
     Returns
     -------
@@ -113,9 +151,11 @@ def tickets_from_events(
     keep = (
         [] if attributes is None else attributes if isinstance(attributes, list) else [attributes]
     )
-    log = events.drop_duplicates()
+    _check_no_clash(keep)
+    # Checks run on the log as given, so an error's row is the user's row; duplicates
+    # are dropped afterwards.
     for argument, name in (("case", case), ("activity", activity)):
-        missing = log[name].isna().to_numpy()
+        missing = events[name].isna().to_numpy()
         if missing.any():
             fail(
                 "tickets_from_events",
@@ -123,7 +163,12 @@ def tickets_from_events(
                 f"must not have missing values in column {name!r}",
                 described(f"a missing value at row {int(np.argmax(missing))}"),
             )
-    instants = column_instants(log, timestamp, "tickets_from_events", "timestamp", allow_nat=False)
+    all_instants = column_instants(
+        events, timestamp, "tickets_from_events", "timestamp", allow_nat=False
+    )
+    unique = ~_duplicated(events)
+    log = events[unique]
+    instants = all_instants[unique]
     kinds = log[activity].astype(str).to_numpy()
     response_names = list(response_activities)
     resolve_names = list(resolve_activities)

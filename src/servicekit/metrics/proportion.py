@@ -10,20 +10,17 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
-from servicekit._results import ResultMixin
+from servicekit._results import ValueResultMixin
+from servicekit._stats import CONFIDENCE, confidence_label, wilson_arrays
 from servicekit._typing import FloatArray
 from servicekit._validation import Interval, fail, validated
 from servicekit._warnings import warn
 from servicekit.errors import SmallSampleWarning
 
-__all__ = ["CONFIDENCE", "Proportion", "wilson_interval"]
-
-#: The constraint every ``confidence`` argument shares: a level strictly between 0 and 1.
-CONFIDENCE = Interval(low=0, high=1, low_open=True, high_open=True)
-
+__all__ = ["Proportion", "wilson_interval"]
 
 @dataclass(frozen=True, slots=True)
-class Proportion(ResultMixin):
+class Proportion(ValueResultMixin):
     """A proportion ``successes / n`` with a confidence interval.
 
     Attributes
@@ -50,6 +47,14 @@ class Proportion(ResultMixin):
     90.0
     >>> round(p.ci_low, 4), round(p.ci_high, 4)
     (0.7864, 0.9565)
+
+    A proportion converts to its value with ``float()`` and formats its value with a
+    format spec; without one it prints in full. Arithmetic (``p * 100``) and
+    comparisons raise ``TypeError`` on purpose: they would drop the interval and the
+    count without a word, so take ``float(p)`` (a fraction) or ``p.percent``.
+
+    >>> float(p), f"{p:.1%}", f"{p}"
+    (0.9, '90.0%', '90.0% (45/50; 95% CI 78.6-95.6%)')
     """
 
     value: float
@@ -101,10 +106,10 @@ class Proportion(ResultMixin):
         return cls(value, int(successes), int(n), low, high, confidence, "wilson", n_missing)
 
     def __str__(self) -> str:
-        pct = round(self.confidence * 100)
+        pct = confidence_label(self.confidence)
         return (
             f"{self.percent:.1f}% ({self.successes}/{self.n}; "
-            f"{pct}% CI {self.ci_low * 100:.1f}-{self.ci_high * 100:.1f}%)"
+            f"{pct} CI {self.ci_low * 100:.1f}-{self.ci_high * 100:.1f}%)"
         )
 
 
@@ -135,32 +140,8 @@ def wilson_interval(successes: int, n: int, *, confidence: float = 0.95) -> tupl
     """
     if successes > n:
         fail("wilson_interval", "successes", f"must be <= n ({n})", successes)
-    low, high = _wilson_arrays(np.asarray([successes]), np.asarray([n]), confidence)
+    low, high = wilson_arrays(np.asarray([successes]), np.asarray([n]), confidence)
     return float(low[0]), float(high[0])
-
-
-def _wilson_arrays(
-    successes: npt.NDArray[Any], n: npt.NDArray[Any], confidence: float
-) -> tuple[FloatArray, FloatArray]:
-    """Wilson score bounds for arrays of counts (the one implementation of the formula).
-
-    Counts must already be checked (``0 <= successes <= n``); ``n == 0`` gives NaN bounds.
-    """
-    k = np.asarray(successes, dtype=np.float64)
-    m = np.asarray(n, dtype=np.float64)
-    z = float(stats.norm.ppf(0.5 + confidence / 2.0))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = k / m
-        denom = 1.0 + z * z / m
-        centre = (p + z * z / (2.0 * m)) / denom
-        half = z * np.sqrt(p * (1.0 - p) / m + z * z / (4.0 * m * m)) / denom
-    # At p = 0 (p = 1) the bound is exactly 0 (1); rounding would leave ~1e-17.
-    low = np.where(k == 0, 0.0, np.clip(centre - half, 0.0, p))
-    high = np.where(k == m, 1.0, np.clip(centre + half, p, 1.0))
-    empty = m == 0
-    low[empty] = np.nan
-    high[empty] = np.nan
-    return low.astype(np.float64), high.astype(np.float64)
 
 
 def warn_if_small(n: int, min_n: int, what: str) -> None:

@@ -11,7 +11,8 @@ import numpy as np
 
 from servicekit._typing import ArrayLike
 from servicekit._validation import Array, Interval, as_bool_array, as_float_array, fail, validated
-from servicekit.metrics.proportion import CONFIDENCE, Proportion, warn_if_small
+from servicekit._stats import CONFIDENCE
+from servicekit.metrics.proportion import Proportion, warn_if_small
 
 __all__ = [
     "escalation_rate",

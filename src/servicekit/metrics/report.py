@@ -7,12 +7,12 @@ from collections.abc import Hashable
 import numpy as np
 import pandas as pd
 
+from servicekit._stats import CONFIDENCE, wilson_arrays
 from servicekit._validation import Column, Frame, InstanceOf, Interval, described, fail, validated
 from servicekit._warnings import warn
 from servicekit.errors import SmallSampleWarning
 from servicekit.metrics._instants import check_order, column_instants
 from servicekit.metrics.calendar import BusinessCalendar
-from servicekit.metrics.proportion import CONFIDENCE, _wilson_arrays
 from servicekit.metrics.response import _elapsed_seconds
 
 __all__ = ["kpi_report"]
@@ -211,7 +211,7 @@ def kpi_report(
         sums = grouped[flags].sum()
 
     def wilson(successes: pd.Series, trials: pd.Series, name: str) -> None:
-        low, high = _wilson_arrays(successes.to_numpy(), trials.to_numpy(), confidence)
+        low, high = wilson_arrays(successes.to_numpy(), trials.to_numpy(), confidence)
         with np.errstate(invalid="ignore", divide="ignore"):
             parts[name] = successes / trials
         parts[f"{name}_ci_low"] = pd.Series(low, index=size.index)

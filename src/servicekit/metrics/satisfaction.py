@@ -9,7 +9,7 @@ from typing import Literal
 import numpy as np
 from scipy import stats
 
-from servicekit._results import ResultMixin
+from servicekit._results import ResultMixin, ValueResultMixin
 from servicekit._typing import ArrayLike, FloatArray
 from servicekit._validation import (
     Array,
@@ -21,7 +21,8 @@ from servicekit._validation import (
     fail,
     validated,
 )
-from servicekit.metrics.proportion import CONFIDENCE, Proportion, warn_if_small
+from servicekit._stats import CONFIDENCE, confidence_label, two_sided_z
+from servicekit.metrics.proportion import Proportion, warn_if_small
 
 __all__ = ["CustomerEffortScore", "NetPromoterScore", "ces", "csat", "nps"]
 
@@ -131,7 +132,7 @@ def _ratings(
 
 # --------------------------------------------------------------------------- NPS
 @dataclass(frozen=True, slots=True)
-class NetPromoterScore(ResultMixin):
+class NetPromoterScore(ValueResultMixin):
     """A Net Promoter Score with its counts and a confidence interval.
 
     Attributes
@@ -187,11 +188,11 @@ class NetPromoterScore(ResultMixin):
         return self.detractors / self.n
 
     def __str__(self) -> str:
-        pct = round(self.confidence * 100)
+        pct = confidence_label(self.confidence)
         return (
             f"NPS {self.value:+.1f} (n={self.n}: {self.promoter_share * 100:.1f}% promoters, "
             f"{self.passive_share * 100:.1f}% passives, {self.detractor_share * 100:.1f}% "
-            f"detractors; {pct}% CI {self.ci_low:+.1f} to {self.ci_high:+.1f})"
+            f"detractors; {pct} CI {self.ci_low:+.1f} to {self.ci_high:+.1f})"
         )
 
 
@@ -289,7 +290,7 @@ def nps(
     else:
         n_eff, p, d = float(n), promoters / n, detractors / n
     centre = p - d
-    z = float(stats.norm.ppf(0.5 + confidence / 2.0))
+    z = two_sided_z(confidence)
     # max(0, .) guards a variance of -1e-17 from rounding when all answers are in one group.
     half = z * math.sqrt(max(p + d - centre * centre, 0.0) / n_eff)
     low = max(-1.0, centre - half) * 100.0
@@ -366,9 +367,9 @@ class CustomerEffortScore(ResultMixin):
         )
 
     def __str__(self) -> str:
-        pct = round(self.confidence * 100)
+        pct = confidence_label(self.confidence)
         return (
-            f"CES {self.mean:.2f} of {self.scale} (n={self.n}; {pct}% CI "
+            f"CES {self.mean:.2f} of {self.scale} (n={self.n}; {pct} CI "
             f"{self.ci_low:.2f}-{self.ci_high:.2f}); {self.agree_share * 100:.1f}% agree"
         )
 

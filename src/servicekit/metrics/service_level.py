@@ -30,7 +30,8 @@ from servicekit._validation import (
 )
 from servicekit._warnings import warn
 from servicekit.errors import SmallSampleWarning
-from servicekit.metrics.proportion import CONFIDENCE, Proportion, warn_if_small
+from servicekit._stats import CONFIDENCE, scaled_mean
+from servicekit.metrics.proportion import Proportion, warn_if_small
 
 __all__ = ["abandonment_rate", "average_speed_of_answer", "occupancy", "service_level"]
 
@@ -255,7 +256,7 @@ def average_speed_of_answer(wait_seconds: ArrayLike, answered: ArrayLike) -> flo
             SmallSampleWarning,
         )
         return math.nan
-    return float(as_float_array(wait_seconds)[took].mean())
+    return scaled_mean(as_float_array(wait_seconds)[took])
 
 
 @validated(
@@ -311,7 +312,8 @@ def occupancy(
             handle[at],
             position=at,
         )
-    total = float(available.sum())
-    if total == 0:
-        fail("occupancy", "available_seconds", "must add up to more than 0 seconds", total)
-    return float(handle.sum()) / total
+    largest = float(available.max())
+    if largest == 0:
+        fail("occupancy", "available_seconds", "must add up to more than 0 seconds", 0.0)
+    # A ratio of sums: scaling both by the largest entry keeps sums of huge times finite.
+    return float((handle / largest).sum()) / float((available / largest).sum())
