@@ -311,6 +311,8 @@ class Array(Constraint):
 
     def _to_array(self, value: Any, ctx: _Context) -> np.ndarray[Any, Any]:
         raw = value.to_numpy() if isinstance(value, (pd.Series, pd.Index, pd.DataFrame)) else value
+        if self.kind in _NO_BOOLEANS and isinstance(raw, (list, tuple)):
+            _refuse_listed_booleans(raw, ctx, self.describe())  # np.asarray would make 1 of True
         try:
             obj = np.asarray(raw)
         except ValueError:  # ragged nested lists
@@ -459,6 +461,15 @@ def _refuse_booleans(obj: np.ndarray[Any, Any], ctx: _Context, what: str) -> Non
         ctx.fail(f"must be {what}, not booleans", _at(obj[at], at))
 
 
+def _refuse_listed_booleans(raw: Sequence[Any], ctx: _Context, what: str) -> None:
+    for i, item in enumerate(raw):
+        inner = item if isinstance(item, (list, tuple)) else (item,)
+        for j, element in enumerate(inner):
+            if isinstance(element, (bool, np.bool_)):
+                at: int | tuple[int, int] = i if inner is not item else (i, j)
+                ctx.fail(f"must be {what}, not booleans", _at(element, at))
+
+
 def _exact_floats(obj: np.ndarray[Any, Any], ctx: _Context) -> FloatArray:
     """Numbers as float64; integers too large for float64 (1e309 and up) fail by name."""
     if obj.dtype.kind == "f" and obj.dtype.itemsize > 8:
@@ -605,7 +616,7 @@ def _parse_instants(raw: np.ndarray[Any, Any], ctx: _Context, what: str) -> Date
         def blame(problem: str, value: object, position: int) -> NoReturn:
             ctx.fail(problem, _at(value, position))
 
-        return instants_from_series(series, blame)
+        return instants_from_series(series, blame, f"must be {what}")
     out = np.empty(raw.shape, dtype="datetime64[ns]")
     for i, item in enumerate(raw):
         out[i] = _one_instant(item, i, ctx, what)
@@ -613,7 +624,7 @@ def _parse_instants(raw: np.ndarray[Any, Any], ctx: _Context, what: str) -> Date
 
 
 def instants_from_series(
-    values: pd.Series, blame: Callable[[str, object, int], NoReturn]
+    values: pd.Series, blame: Callable[[str, object, int], NoReturn], unparseable: str
 ) -> DatetimeArray:
     """Strings or datetimes as naive-UTC ``datetime64[ns]``, one date format for all.
 
@@ -624,7 +635,8 @@ def instants_from_series(
     a day-first column into a mix of days and months. Instants outside
     :data:`EARLIEST_INSTANT`..:data:`LATEST_INSTANT` are refused too, instead of
     wrapping around. Missing values (None, NaN, NaT) become NaT. ``blame(problem,
-    value, position)`` raises for the first offending value.
+    value, position)`` raises for the first offending value (with ``unparseable``
+    as the problem for a value that is no instant in any format).
     """
     present = values.notna().to_numpy()
     parsed: pd.Series | None = None
@@ -644,6 +656,8 @@ def instants_from_series(
             value = values.iloc[at]
             if _out_of_range(value):
                 blame(RANGE_TEXT, value, at)
+            if not _parses_alone(value):
+                blame(unparseable, value, at)
             first = int(np.argmax(present))
             blame(
                 "must hold instants in one date format (the first value's, "
@@ -672,6 +686,15 @@ def checked_instants(
             blame_at(int(np.argmax(outside)))
     out: DatetimeArray = native.astype("datetime64[ns]")
     return out
+
+
+def _parses_alone(value: object) -> bool:
+    """Whether pandas reads the value as an instant on its own (in some format)."""
+    try:
+        pd.Timestamp(value)  # type: ignore[arg-type]
+    except (ValueError, TypeError, OverflowError):
+        return False
+    return True
 
 
 def _out_of_range(value: object) -> bool:

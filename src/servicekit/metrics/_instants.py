@@ -41,7 +41,7 @@ def check_order(
 
 
 def _column_as_ns(
-    values: pd.Series, column: Hashable, function: str, argument: str
+    values: pd.Series, column: Hashable, function: str, argument: str, what: str
 ) -> DatetimeArray:
     """Parse a column with one date format (see ``instants_from_series``), range-checked."""
 
@@ -49,7 +49,7 @@ def _column_as_ns(
         fail(
             function,
             argument,
-            f"{problem} (column {column!r})",
+            problem if problem == what else f"{problem} (column {column!r})",
             described(f"{value!r} at position {position}"),
         )
 
@@ -58,7 +58,7 @@ def _column_as_ns(
             values = values.dt.tz_convert("UTC").dt.tz_localize(None)
         native = values.to_numpy()
         return checked_instants(native, lambda at: blame(RANGE_TEXT, str(native[at]), at))
-    return instants_from_series(values, blame)
+    return instants_from_series(values, blame, what)
 
 
 def column_instants(
@@ -77,7 +77,7 @@ def column_instants(
     if values.dtype.kind in "iufbc" and not values.isna().all():
         # An all-empty column reads from CSV as float NaN: that is "no instants", not numbers.
         fail(function, argument, what, described(f"numbers of dtype {values.dtype}"))
-    out = _column_as_ns(values, column, function, argument)
+    out = _column_as_ns(values, column, function, argument, what)
     if not allow_nat:
         nat = np.isnat(out)
         if nat.any():
