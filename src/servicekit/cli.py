@@ -70,7 +70,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     wanted = next((arg for arg in argv or () if not arg.startswith("-")), None)
     parser = argparse.ArgumentParser(
         prog="servicekit",
-        description="Customer-service models: KPIs, churn, recommendation, staffing, classification.",
+        description=(
+            "Customer-service models: KPIs, churn prediction and question classification"
+            " (recommendation, staffing, forecasting and insights are planned)."
+        ),
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
