@@ -1,19 +1,20 @@
 """Churn on the IBM Telco table: fit, read the summary, cross-validate, explain customers.
 
-Run from the repository root:  python examples/churn_telco.py
-The data come through servicekit._datasets.data_dir() ($SERVICEKIT_DATA or ../shared/data).
+The data folder is the first argument or $SERVICEKIT_DATA:
+
+    python examples/churn_telco.py /path/to/data
 """
 
 from __future__ import annotations
 
 import pandas as pd
+from example_data import data_file
 
-from servicekit._datasets import data_dir
 from servicekit.churn import cross_validate, evaluate, fit_churn_model
 
 
 def main() -> None:
-    frame = pd.read_csv(data_dir() / "telco" / "WA_Fn-UseC_-Telco-Customer-Churn.csv")
+    frame = pd.read_csv(data_file("telco", "WA_Fn-UseC_-Telco-Customer-Churn.csv"))
     print(f"{len(frame):,} customers, churn rate {(frame['Churn'] == 'Yes').mean():.1%}\n")
 
     # 1. Fit on the table as it comes: TotalCharges is text with 11 blanks, 15 columns

@@ -9,8 +9,8 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
+from example_data import data_file
 
-from servicekit._datasets import data_dir
 from servicekit.classify import (
     FaqIndex,
     QuestionClassifier,
@@ -21,7 +21,7 @@ from servicekit.classify import (
 
 
 def main() -> None:
-    folder = data_dir() / "banking77"
+    folder = data_file("banking77")
     train = pd.read_csv(folder / "train.csv", dtype=str)
     test = pd.read_csv(folder / "test.csv", dtype=str)
 

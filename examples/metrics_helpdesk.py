@@ -15,8 +15,8 @@ from __future__ import annotations
 import warnings
 
 import pandas as pd
+from example_data import data_file
 
-from servicekit._datasets import data_dir
 from servicekit.errors import SmallSampleWarning
 from servicekit.metrics import (
     BusinessCalendar,
@@ -43,7 +43,7 @@ def show(title: str, report: pd.DataFrame) -> None:
 
 
 def main() -> None:
-    log = pd.read_csv(data_dir() / "helpdesk_italian_4tu" / "finale.csv")
+    log = pd.read_csv(data_file("helpdesk_italian_4tu", "finale.csv"))
     tickets = tickets_from_events(
         log,
         case="Case ID",

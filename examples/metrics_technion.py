@@ -2,11 +2,11 @@
 
 Data: the Technion SEE "Anonymous Bank" call-centre records of August 1999 (free for
 research with acknowledgement of the Technion SEE lab), found through
-``servicekit._datasets.data_dir()``. Run from the repository root:
+the data folder given as first argument or in $SERVICEKIT_DATA:
 
-    python examples/metrics_technion.py
+    python examples/metrics_technion.py /path/to/data
 
-Preparation (see ../shared/data/README.md for the columns):
+Preparation (see the data folder's README.md for the columns):
 - PHANTOM rows are virtual calls, not customers: dropped.
 - A call is offered to the agents when it was answered (outcome AGENT) or joined the
   queue (q_start is not 0:00:00). HANG rows that never joined the queue ended in the
@@ -21,8 +21,8 @@ from __future__ import annotations
 import warnings
 
 import pandas as pd
+from example_data import data_file
 
-from servicekit._datasets import data_dir
 from servicekit.errors import SmallSampleWarning
 from servicekit.metrics import abandonment_rate, average_speed_of_answer, service_level
 
@@ -35,7 +35,7 @@ TARGETS_SECONDS = (20, 60)
 
 
 def load_offered_calls() -> tuple[pd.DataFrame, dict[str, int]]:
-    path = data_dir() / "technion_anonymous_bank" / "anonymous_bank_1999_08_calls.csv"
+    path = data_file("technion_anonymous_bank", "anonymous_bank_1999_08_calls.csv")
     raw = pd.read_csv(path, dtype={"call_id": str})
     calls = raw[raw["outcome"] != "PHANTOM"]
     answered = calls["outcome"] == "AGENT"
