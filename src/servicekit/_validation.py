@@ -41,6 +41,7 @@ from typing import Any, Literal, NoReturn, ParamSpec, TypeVar
 import numpy as np
 import pandas as pd
 
+from servicekit._timezones import warn_on_clock_changes
 from servicekit._typing import BoolArray, DatetimeArray, FloatArray
 from servicekit.errors import InvalidInputError
 
@@ -536,18 +537,24 @@ class Times(Constraint):
 
     Accepts datetime64 arrays, pandas Series/Index of Timestamps, ``datetime`` objects
     and ISO-8601 strings. Plain numbers are rejected: their unit would be a guess.
-    ``allow_nat`` lets missing instants (NaT, None, NaN) through.
+    ``allow_nat`` lets missing instants (NaT, None, NaN) through. ``wall_clock_with``
+    names an argument (a calendar) which, when given, reads the instants as local
+    wall-clock time: aware instants on a clock-change day then warn
+    (:class:`~servicekit.errors.TimeZoneWarning`).
     """
 
     allow_nat: bool = False
     min_len: int = 1
     same_length_as: str | None = None
     optional: bool = False
+    wall_clock_with: str | None = None
 
     def describe(self) -> str:
         return "a 1-d array of instants (datetime64, Timestamps or ISO-8601 strings)"
 
     def coerce(self, value: Any, ctx: _Context) -> DatetimeArray:
+        if self.wall_clock_with is not None and ctx.arguments.get(self.wall_clock_with) is not None:
+            warn_on_clock_changes(value, ctx.function, ctx.argument)
         if isinstance(value, (str, bytes, dict, set, pd.DataFrame)) or np.ndim(value) != 1:
             ctx.fail(f"must be {self.describe()}", _type_name(value))
         raw = value.to_numpy() if isinstance(value, (pd.Series, pd.Index)) else np.asarray(value)

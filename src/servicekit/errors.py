@@ -104,3 +104,12 @@ class UnseenCategoryWarning(ServicekitWarning):
     >>> with warnings.catch_warnings():  # make unseen levels an error instead
     ...     warnings.simplefilter("error", UnseenCategoryWarning)
     """
+
+
+class TimeZoneWarning(ServicekitWarning):
+    """Time-zone-aware instants met a calendar of local hours on a day the clocks change.
+
+    Aware instants are converted to UTC, but a :class:`~servicekit.metrics.BusinessCalendar`
+    reads wall-clock hours: on a daylight-saving day the opening hours shift by the change.
+    Pass local wall-clock times instead (``s.dt.tz_convert(zone).dt.tz_localize(None)``).
+    """

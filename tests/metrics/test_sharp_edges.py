@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -242,3 +243,24 @@ def test_a_999_permille_interval_is_not_printed_as_100_percent() -> None:
     assert "99.9% CI" in text
     assert "100% CI" not in text
     assert "99.9% CI" in str(nps([10, 9, 3], min_n=1, confidence=0.999))
+
+
+def test_aware_instants_on_a_clock_change_day_warn_against_a_calendar() -> None:
+    from servicekit.errors import TimeZoneWarning
+    from servicekit.metrics import BusinessCalendar, business_seconds
+
+    calendar = BusinessCalendar(weekdays=(0, 1, 2, 3, 4, 5, 6))
+    start = pd.Series(pd.to_datetime(["2024-03-31 09:00", "2024-04-02 09:00"])).dt.tz_localize(
+        "Europe/Rome"
+    )
+    end = start + pd.Timedelta(hours=2)
+    with pytest.warns(TimeZoneWarning, match=r"'start'.*Europe/Rome.*2024-03-31"):
+        business_seconds(start, end, calendar)
+    tickets = pd.DataFrame({"created": start, "first_response": end, "resolved": end})
+    with pytest.warns(TimeZoneWarning, match=r"kpi_report\(\): 'created'"):
+        kpi_report(tickets, calendar=calendar, min_n=1)
+    calm = start.iloc[1:]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TimeZoneWarning)
+        business_seconds(calm, calm + pd.Timedelta(hours=2), calendar)
+        business_seconds(start.dt.tz_convert("UTC"), end.dt.tz_convert("UTC"), calendar)

@@ -215,8 +215,8 @@ def _business_seconds(
 
 
 @validated(
-    start=Times(allow_nat=True),
-    end=Times(allow_nat=True, same_length_as="start"),
+    start=Times(allow_nat=True, wall_clock_with="calendar"),
+    end=Times(allow_nat=True, same_length_as="start", wall_clock_with="calendar"),
     calendar=InstanceOf(BusinessCalendar),
 )
 def business_seconds(start: TimesLike, end: TimesLike, calendar: BusinessCalendar) -> FloatArray:

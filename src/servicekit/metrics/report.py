@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from servicekit._stats import CONFIDENCE, wilson_arrays
+from servicekit._timezones import warn_on_clock_changes
 from servicekit._validation import Column, Frame, InstanceOf, Interval, described, fail, validated
 from servicekit._warnings import warn
 from servicekit.errors import SmallSampleWarning
@@ -162,6 +163,14 @@ def kpi_report(
     """
     n_tickets = len(tickets)
     columns: dict[str, np.ndarray] = {}
+    if calendar is not None:
+        for argument, name in (
+            ("created", created),
+            ("first_response", first_response),
+            ("resolved", resolved),
+        ):
+            if name is not None:
+                warn_on_clock_changes(tickets[name], "kpi_report", argument)
     created_at = column_instants(tickets, created, "kpi_report", "created", allow_nat=False)
     latest = created_at.max()
     if first_response is not None:

@@ -25,8 +25,8 @@ def _elapsed_seconds(
 
 
 @validated(
-    created=Times(),
-    responded=Times(allow_nat=True, same_length_as="created"),
+    created=Times(wall_clock_with="calendar"),
+    responded=Times(allow_nat=True, same_length_as="created", wall_clock_with="calendar"),
     calendar=InstanceOf(BusinessCalendar, optional=True),
 )
 def response_times(
