@@ -20,6 +20,7 @@ from servicekit.errors import (
     SeparationWarning,
     ServicekitWarning,
     SmallSampleWarning,
+    TimeZoneWarning,
     UnseenCategoryWarning,
 )
 
@@ -57,6 +58,15 @@ CALLS: list[tuple[str, Callable[[], Any], type[Warning]]] = [
             )
         ),
         SmallSampleWarning,
+    ),
+    (
+        "clock change",
+        lambda: metrics.business_seconds(
+            pd.Series(pd.to_datetime(["2024-10-27 09:00"])).dt.tz_localize("Europe/Rome"),
+            pd.Series(pd.to_datetime(["2024-10-27 11:00"])).dt.tz_localize("Europe/Rome"),
+            metrics.BusinessCalendar(weekdays=(6,)),
+        ),
+        TimeZoneWarning,
     ),
     (
         "separation",

@@ -38,6 +38,7 @@ __all__ = [
     "ServicekitError",
     "ServicekitWarning",
     "SmallSampleWarning",
+    "TimeZoneWarning",
     "UnseenCategoryWarning",
 ]
 
