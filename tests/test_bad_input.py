@@ -180,8 +180,12 @@ def test_extreme_values_give_a_finite_result_or_an_error(
         try:
             result = _call(case_index, kwargs)
         except InvalidInputError as exc:
-            assert exc.argument == argument, str(exc)
-            return
+            refused: InvalidInputError | None = exc
+        else:
+            refused = None
+    if refused is not None:
+        assert refused.argument == argument, str(refused)
+        return
     numbers = _numbers(result)
     nans, infs = _baseline(case_index)
     assert sum(math.isinf(x) for x in numbers) <= infs, result

@@ -36,7 +36,8 @@ def test_an_example_outside_the_repository_says_what_to_pass(tmp_path: Path) -> 
     )
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
-    assert "SERVICEKIT_DATA" in done.stderr and "first argument" in done.stderr
+    assert "SERVICEKIT_DATA" in done.stderr
+    assert "first argument" in done.stderr
     missing = subprocess.run(
         [sys.executable, str(script), str(tmp_path)],
         cwd=tmp_path,
@@ -45,4 +46,5 @@ def test_an_example_outside_the_repository_says_what_to_pass(tmp_path: Path) -> 
         text=True,
     )
     assert missing.returncode == 1
-    assert "technion_anonymous_bank" in missing.stderr and "does not exist" in missing.stderr
+    assert "technion_anonymous_bank" in missing.stderr
+    assert "does not exist" in missing.stderr

@@ -158,7 +158,9 @@ def weighted_quantile(
     v, w = v[order], w[order]
     cumulative = np.cumsum(w)
     total = cumulative[-1]
-    position = (total - 1.0) * np.asarray(q, dtype=np.float64) if total >= 1 else 0.0 * np.asarray(q)
+    position = (
+        (total - 1.0) * np.asarray(q, dtype=np.float64) if total >= 1 else 0.0 * np.asarray(q)
+    )
     below = np.floor(position)
     last = len(v) - 1
     # The value at (0-based) position j of the expanded sample: the first whose

@@ -17,12 +17,14 @@ __all__ = ["aware_index", "clock_change_days", "warn_on_clock_changes"]
 def aware_index(values: Any) -> pd.DatetimeIndex | None:
     """The instants as a time-zone-aware DatetimeIndex, or None if they carry no zone."""
     if isinstance(values, (pd.Series, pd.Index)) and isinstance(values.dtype, pd.DatetimeTZDtype):
-        return pd.DatetimeIndex(values)
+        index: pd.DatetimeIndex = pd.DatetimeIndex(values)
+        return index
     if isinstance(values, (list, tuple, np.ndarray, pd.Series, pd.Index)):
         items = list(values)
         zoned = [v for v in items if isinstance(v, _dt.datetime) and v.tzinfo is not None]
         if zoned and all(v.tzinfo == zoned[0].tzinfo for v in zoned):
-            return pd.DatetimeIndex(zoned)
+            found: pd.DatetimeIndex = pd.DatetimeIndex(zoned)
+            return found
     return None
 
 

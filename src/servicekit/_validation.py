@@ -778,9 +778,8 @@ class Interval(Constraint):
     def coerce(self, value: Any, ctx: _Context) -> float | int:
         if self.kind == "duration" and isinstance(value, (_dt.timedelta, np.timedelta64)):
             number: float | int = _timedelta_seconds(value, ctx, self.describe())
-        elif (
-            isinstance(value, (bool, np.bool_, np.timedelta64))
-            or not isinstance(value, numbers.Real)
+        elif isinstance(value, (bool, np.bool_, np.timedelta64)) or not isinstance(
+            value, numbers.Real
         ):
             ctx.fail(f"must be {self.describe()}", _type_name(value))
         else:
@@ -1166,7 +1165,7 @@ class Column(Constraint):
 
 def _check_plain_cells(table: pd.DataFrame, name: Hashable, frame: str, ctx: _Context) -> None:
     """Fail for a label naming several columns, or a column holding lists, dicts or arrays."""
-    column = table[name]
+    column: Any = table[name]
     if isinstance(column, pd.DataFrame):
         ctx.fail(
             f"must name one column of '{frame}', but the label is duplicated there",

@@ -271,8 +271,8 @@ def test_italian_report_by_seriousness_matches_plain_pandas(key: str) -> None:
 
 
 def test_vectorised_wilson_is_the_scalar_formula() -> None:
-    from servicekit.metrics import wilson_interval
     from servicekit._stats import wilson_arrays as _wilson_arrays
+    from servicekit.metrics import wilson_interval
 
     successes = np.array([0, 3, 10, 0, 7])
     trials = np.array([10, 10, 10, 0, 40])

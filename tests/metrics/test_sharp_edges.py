@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import operator
 import warnings
 
 import numpy as np
@@ -41,9 +42,9 @@ def test_a_proportion_converts_to_float_and_formats_its_value() -> None:
 def test_a_proportion_refuses_arithmetic_on_purpose() -> None:
     p = Proportion.from_counts(45, 50)
     with pytest.raises(TypeError):
-        p * 100  # type: ignore[operator]  # noqa: B018
+        operator.mul(p, 100)
     with pytest.raises(TypeError):
-        p < 0.5  # type: ignore[operator]  # noqa: B018
+        operator.lt(p, 0.5)
 
 
 # ----------------------------------------------------------------- 8: shared statistics
@@ -65,11 +66,11 @@ def test_the_core_statistics_equal_scipy_and_numpy() -> None:
 def test_booleans_are_not_ratings_or_counts() -> None:
     with pytest.raises(InvalidInputError, match=r"'scores'.*not booleans.*True"):
         nps([True])
-    with pytest.raises(InvalidInputError, match="'scores'"):
+    with pytest.raises(InvalidInputError, match=r"'scores'"):
         csat([5, True, 4])
-    with pytest.raises(InvalidInputError, match="'contacts_per_issue'"):
+    with pytest.raises(InvalidInputError, match=r"'contacts_per_issue'"):
         first_contact_resolution(np.array([True, False]))
-    with pytest.raises(InvalidInputError, match="'durations'"):
+    with pytest.raises(InvalidInputError, match=r"'durations'"):
         duration_summary([True, False])
 
 
@@ -114,7 +115,9 @@ def test_one_consistent_non_iso_format_is_read_and_iso_variants_mix() -> None:
     assert tickets.loc["A", "created"] == pd.Timestamp("2024-01-12 09:00")
     assert tickets.loc["A", "resolved"] == pd.Timestamp("2024-01-13 10:00")
     assert not tickets.loc["A", "reopened"]
-    seconds = response_times(["2024-01-01", "2024-01-01T10:00:00+01:00"], ["2024-01-01T01:00", None])
+    seconds = response_times(
+        ["2024-01-01", "2024-01-01T10:00:00+01:00"], ["2024-01-01T01:00", None]
+    )
     assert seconds[0] == 3600
 
 
@@ -126,7 +129,7 @@ def test_instants_outside_the_nanosecond_range_are_refused_naming_them(far: str)
     with pytest.raises(InvalidInputError, match=rf"'resolved'.*sentinel.*{far}"):
         backlog(["2024-01-01"], [far], ["2024-01-02"])
     microseconds = np.array([far], dtype="datetime64[us]")
-    with pytest.raises(InvalidInputError, match="'at'.*2262-04-10"):
+    with pytest.raises(InvalidInputError, match=r"'at'.*2262-04-10"):
         backlog(["2024-01-01"], [None], microseconds)
     table = pd.DataFrame({"created": ["2024-01-01"], "resolved": [far]})
     with pytest.raises(InvalidInputError, match=rf"'resolved'.*{far}.*position 0"):
@@ -140,7 +143,7 @@ def test_a_datetime_column_beyond_2262_is_refused_not_wrapped() -> None:
             "resolved": np.array(["2300-01-01"], dtype="datetime64[s]"),
         }
     )
-    with pytest.raises(InvalidInputError, match="'resolved'.*2300-01-01"):
+    with pytest.raises(InvalidInputError, match=r"'resolved'.*2300-01-01"):
         kpi_report(table, first_response=None, min_n=1)
 
 
@@ -169,13 +172,13 @@ def test_attributes_named_like_an_output_column_are_refused(clash: str) -> None:
 
 # ----------------------------------------------------------------- 16: extremes
 def test_huge_integers_and_timedeltas_are_refused_by_name() -> None:
-    with pytest.raises(InvalidInputError, match="'scores'.*401 digits"):
+    with pytest.raises(InvalidInputError, match=r"'scores'.*401 digits"):
         csat([10**400])
-    with pytest.raises(InvalidInputError, match="'n'.*int64"):
+    with pytest.raises(InvalidInputError, match=r"'n'.*int64"):
         wilson_interval(1, 10**400)
-    with pytest.raises(InvalidInputError, match="'successes'.*timedelta64"):
+    with pytest.raises(InvalidInputError, match=r"'successes'.*timedelta64"):
         wilson_interval(np.timedelta64(1, "s"), 3)
-    with pytest.raises(InvalidInputError, match="'contacts_per_issue'.*timedeltas"):
+    with pytest.raises(InvalidInputError, match=r"'contacts_per_issue'.*timedeltas"):
         first_contact_resolution([np.timedelta64(1, "s")])
 
 
@@ -183,7 +186,7 @@ def test_values_near_the_float_limit_give_correct_results_or_errors() -> None:
     assert cx_score({"a": 50, "b": 60}, weights={"a": 1e308, "b": 1e308}) == 55.0
     assert occupancy([1e308] * 2, [1e308] * 2) == 1.0
     assert duration_summary([1e308, 1e308], min_n=1).mean == 1e308
-    with pytest.raises(InvalidInputError, match="'talk'.*float64 range"):
+    with pytest.raises(InvalidInputError, match=r"'talk'.*float64 range"):
         average_handle_time([1e308, 1], hold=[1e308, 1], min_n=1)
 
 
@@ -207,13 +210,11 @@ def test_list_cells_and_duplicated_labels_are_refused_by_name() -> None:
         tickets_from_events(log, **kwargs)
     with pytest.raises(InvalidInputError, match=r"'case'.*plain values.*row 1"):
         tickets_from_events(log.assign(ticket=["A", ["A"]]).drop(columns="tags"), **kwargs)
-    tickets = pd.DataFrame(
-        {"created": ["2024-01-01", "2024-01-02"], "team": [["a"], ["b"]]}
-    )
-    with pytest.raises(InvalidInputError, match="'by'.*plain values"):
+    tickets = pd.DataFrame({"created": ["2024-01-01", "2024-01-02"], "team": [["a"], ["b"]]})
+    with pytest.raises(InvalidInputError, match=r"'by'.*plain values"):
         kpi_report(tickets, by="team", first_response=None, resolved=None, min_n=1)
     doubled = pd.concat([tickets[["created"]], tickets[["created"]]], axis=1)
-    with pytest.raises(InvalidInputError, match="'tickets'.*duplicated column labels.*'created'"):
+    with pytest.raises(InvalidInputError, match=r"'tickets'.*duplicated column labels.*'created'"):
         kpi_report(doubled, first_response=None, resolved=None, min_n=1)
 
 
@@ -226,7 +227,7 @@ def test_error_rows_count_input_rows_before_duplicates_are_dropped() -> None:
             "at": ["2024-01-01 09:00", "2024-01-01 09:00", "not a date"],
         }
     )
-    with pytest.raises(InvalidInputError, match="position 2"):
+    with pytest.raises(InvalidInputError, match=r"position 2"):
         tickets_from_events(
             log,
             case="ticket",

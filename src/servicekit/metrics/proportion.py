@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
-import numpy.typing as npt
-from scipy import stats
 
 from servicekit._results import ValueResultMixin
 from servicekit._stats import CONFIDENCE, confidence_label, wilson_arrays
-from servicekit._typing import FloatArray
 from servicekit._validation import Interval, fail, validated
 from servicekit._warnings import warn
 from servicekit.errors import SmallSampleWarning
 
 __all__ = ["Proportion", "wilson_interval"]
+
 
 @dataclass(frozen=True, slots=True)
 class Proportion(ValueResultMixin):

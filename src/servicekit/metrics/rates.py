@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from servicekit._stats import CONFIDENCE
 from servicekit._typing import ArrayLike
 from servicekit._validation import Array, Interval, as_bool_array, as_float_array, fail, validated
-from servicekit._stats import CONFIDENCE
 from servicekit.metrics.proportion import Proportion, warn_if_small
 
 __all__ = [

@@ -10,6 +10,7 @@ import numpy as np
 from scipy import stats
 
 from servicekit._results import ResultMixin, ValueResultMixin
+from servicekit._stats import CONFIDENCE, confidence_label, two_sided_z
 from servicekit._typing import ArrayLike, FloatArray
 from servicekit._validation import (
     Array,
@@ -21,7 +22,6 @@ from servicekit._validation import (
     fail,
     validated,
 )
-from servicekit._stats import CONFIDENCE, confidence_label, two_sided_z
 from servicekit.metrics.proportion import Proportion, warn_if_small
 
 __all__ = ["CustomerEffortScore", "NetPromoterScore", "ces", "csat", "nps"]

@@ -18,6 +18,7 @@ from typing import Literal, cast
 
 import numpy as np
 
+from servicekit._stats import CONFIDENCE, scaled_mean
 from servicekit._typing import ArrayLike, BoolArray, DurationLike, FloatArray
 from servicekit._validation import (
     Array,
@@ -30,7 +31,6 @@ from servicekit._validation import (
 )
 from servicekit._warnings import warn
 from servicekit.errors import SmallSampleWarning
-from servicekit._stats import CONFIDENCE, scaled_mean
 from servicekit.metrics.proportion import Proportion, warn_if_small
 
 __all__ = ["abandonment_rate", "average_speed_of_answer", "occupancy", "service_level"]
