@@ -41,9 +41,9 @@ def clock_change_days(stamps: pd.DatetimeIndex) -> list[_dt.date]:
     days = pd.DatetimeIndex(np.unique(stamps.tz_localize(None).normalize().dropna()))
     if zone is None or days.empty:
         return []
-    start = days.tz_localize(zone, ambiguous=True, nonexistent="shift_forward")
+    start = days.tz_localize(zone, ambiguous="NaT", nonexistent="shift_forward")
     end = (days + pd.Timedelta(days=1)).tz_localize(
-        zone, ambiguous=True, nonexistent="shift_forward"
+        zone, ambiguous="NaT", nonexistent="shift_forward"
     )
     changed = np.asarray((end - start) != pd.Timedelta(days=1))
     return [day.date() for day in days[changed]]
