@@ -783,7 +783,7 @@ class Interval(Constraint):
         ):
             ctx.fail(f"must be {self.describe()}", _type_name(value))
         else:
-            number = _scalar_number(value, ctx, self.describe())
+            number = _scalar_number(value, ctx, self.describe(), whole=self.kind == "int")
         if isinstance(number, float) and not math.isfinite(number):
             ctx.fail(f"must be {self.describe()}", number)
         if self.kind == "int":
@@ -823,12 +823,21 @@ class Interval(Constraint):
 _INT64_MAX = int(np.iinfo(np.int64).max)
 
 
-def _scalar_number(value: Any, ctx: _Context, what: str) -> float | int:
-    """A real scalar as ``float``, an integral one as ``int``; both within machine range."""
+def _scalar_number(value: Any, ctx: _Context, what: str, *, whole: bool = False) -> float | int:
+    """A real scalar as ``float``, an integral one as ``int``; both within machine range.
+
+    ``whole=True`` (counts, sizes) requires the int64 range; otherwise an integer must
+    fit in float64, as arithmetic on it will.
+    """
     if isinstance(value, numbers.Integral):
         number = int(value)
-        if abs(number) > _INT64_MAX:
+        if whole and abs(number) > _INT64_MAX:
             ctx.fail(f"must be {what} within the int64 range", _big(number))
+        if not whole:
+            try:
+                float(number)
+            except OverflowError:
+                ctx.fail(f"must be {what} within float64 range", _big(number))
         return number
     try:
         return float(value)
