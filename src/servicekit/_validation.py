@@ -1122,13 +1122,16 @@ class Column(Constraint):
     """The name of a column of the DataFrame passed as argument ``frame``.
 
     ``many=True`` also accepts a list of names (returned as a list);
-    ``allow_empty=True`` lets an empty list or tuple through (e.g. ``exclude=()``).
+    ``allow_empty=True`` lets an empty list or tuple through (e.g. ``exclude=()``);
+    ``plain=True`` refuses a column holding lists, dicts or arrays (keys, ids, instants),
+    naming the row. A label that names several columns is always refused.
     """
 
     frame: str
     many: bool = False
     allow_empty: bool = False
     optional: bool = False
+    plain: bool = False
 
     def describe(self) -> str:
         return f"a column name of '{self.frame}'" + (" or a list of them" if self.many else "")
@@ -1147,7 +1150,7 @@ class Column(Constraint):
                     name,
                 )
             if isinstance(table, pd.DataFrame):
-                _check_plain_cells(table, name, self.frame, ctx)
+                _check_plain_cells(table, name, self.frame, ctx, lists_ok=not self.plain)
         return names if self.many and isinstance(value, (list, tuple)) else value
 
     def invalid_arguments(
@@ -1155,7 +1158,7 @@ class Column(Constraint):
     ) -> Iterator[tuple[str, dict[str, Any]]]:
         yield from super().invalid_arguments(argument, arguments)
         table, value = arguments.get(self.frame), arguments.get(argument)
-        if not isinstance(table, pd.DataFrame) or value is None or len(table) == 0:
+        if not self.plain or not isinstance(table, pd.DataFrame) or value is None or not len(table):
             return
         name = value[0] if isinstance(value, list) else value
         if name not in table.columns:
@@ -1172,7 +1175,9 @@ class Column(Constraint):
         yield "an unhashable value", {"a": 1}
 
 
-def _check_plain_cells(table: pd.DataFrame, name: Hashable, frame: str, ctx: _Context) -> None:
+def _check_plain_cells(
+    table: pd.DataFrame, name: Hashable, frame: str, ctx: _Context, *, lists_ok: bool
+) -> None:
     """Fail for a label naming several columns, or a column holding lists, dicts or arrays."""
     column: Any = table[name]
     if isinstance(column, pd.DataFrame):
@@ -1180,10 +1185,15 @@ def _check_plain_cells(table: pd.DataFrame, name: Hashable, frame: str, ctx: _Co
             f"must name one column of '{frame}', but the label is duplicated there",
             _Described(f"{name!r} ({column.shape[1]} columns)"),
         )
-    if column.dtype != object or pd.api.types.infer_dtype(column, skipna=True) not in (
-        "mixed",
-        "mixed-integer",
-        "unknown-array",
+    if (
+        lists_ok
+        or column.dtype != object
+        or pd.api.types.infer_dtype(column, skipna=True)
+        not in (
+            "mixed",
+            "mixed-integer",
+            "unknown-array",
+        )
     ):
         return  # strings, numbers, datetimes, categories: plain values
     bad = column.map(lambda v: isinstance(v, (list, dict, set, tuple, np.ndarray))).to_numpy(

@@ -64,12 +64,12 @@ def _duplicated(events: pd.DataFrame) -> np.ndarray:
 
 @validated(
     events=Frame(),
-    case=Column("events"),
-    activity=Column("events"),
-    timestamp=Column("events"),
+    case=Column("events", plain=True),
+    activity=Column("events", plain=True),
+    timestamp=Column("events", plain=True),
     response_activities=Texts(single_ok=True),
     resolve_activities=Texts(single_ok=True),
-    attributes=Column("events", many=True, optional=True),
+    attributes=Column("events", many=True, optional=True, plain=True),
 )
 def tickets_from_events(
     events: pd.DataFrame,

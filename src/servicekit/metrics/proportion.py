@@ -51,7 +51,7 @@ class Proportion(ValueResultMixin):
     count without a word, so take ``float(p)`` (a fraction) or ``p.percent``.
 
     >>> float(p), f"{p:.1%}", f"{p}"
-    (0.9, '90.0%', '90.0% (45/50; 95% CI 78.6-95.6%)')
+    (0.9, '90.0%', '90.0% (45/50; 95% CI 78.6-95.7%)')
     """
 
     value: float

@@ -49,11 +49,11 @@ def _latest(so_far: np.datetime64, instants: np.ndarray) -> np.datetime64:
 
 @validated(
     tickets=Frame(),
-    by=Column("tickets", many=True, optional=True),
-    created=Column("tickets"),
-    first_response=Column("tickets", optional=True),
-    resolved=Column("tickets", optional=True),
-    satisfaction=Column("tickets", optional=True),
+    by=Column("tickets", many=True, optional=True, plain=True),
+    created=Column("tickets", plain=True),
+    first_response=Column("tickets", optional=True, plain=True),
+    resolved=Column("tickets", optional=True, plain=True),
+    satisfaction=Column("tickets", optional=True, plain=True),
     calendar=InstanceOf(BusinessCalendar, optional=True),
     scale=Interval(kind="int", low=2),
     satisfied_min=Interval(kind="int", low=1),

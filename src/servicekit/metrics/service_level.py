@@ -315,5 +315,9 @@ def occupancy(
     largest = float(available.max())
     if largest == 0:
         fail("occupancy", "available_seconds", "must add up to more than 0 seconds", 0.0)
-    # A ratio of sums: scaling both by the largest entry keeps sums of huge times finite.
+    with np.errstate(over="ignore"):
+        total = float(available.sum())
+    if math.isfinite(total):
+        return float(handle.sum()) / total
+    # Sums of times near float64's limit overflow: scale both by the largest entry.
     return float((handle / largest).sum()) / float((available / largest).sum())
