@@ -38,13 +38,16 @@ def test_an_example_outside_the_repository_says_what_to_pass(tmp_path: Path) -> 
     assert "Traceback" not in done.stderr
     assert "SERVICEKIT_DATA" in done.stderr
     assert "first argument" in done.stderr
-    missing = subprocess.run(
-        [sys.executable, str(script), str(tmp_path)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert missing.returncode == 1
-    assert "technion_anonymous_bank" in missing.stderr
-    assert "does not exist" in missing.stderr
+
+
+def test_a_data_folder_without_the_data_set_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(EXAMPLES))
+    monkeypatch.setattr(sys, "argv", ["metrics_technion.py", str(tmp_path)])
+    from example_data import data_file
+
+    with pytest.raises(SystemExit) as info:
+        data_file("technion_anonymous_bank", "calls.csv")
+    assert "technion_anonymous_bank" in str(info.value.code)
+    assert "does not exist" in str(info.value.code)
