@@ -1,6 +1,7 @@
 """servicekit.classify: question classification that knows when to hand over to a human.
 
-* :func:`preprocess` normalises text with NLTK parts that need no downloads.
+* :func:`preprocess` normalises text with NLTK parts that need no downloads (the
+  shared offline pipeline of :mod:`servicekit.text`, re-exported here).
 * :func:`fit_question_classifier` fits a word + character TF-IDF classifier
   (logistic regression by default) and returns an immutable
   :class:`QuestionClassifier` with probabilities, top-k labels, escalation
@@ -21,8 +22,8 @@ from servicekit.classify.evaluation import ClassificationReport, evaluate_classi
 from servicekit.classify.faq import FaqIndex, FaqMatch
 from servicekit.classify.model import Prediction, QuestionClassifier, fit_question_classifier
 from servicekit.classify.routing import route
-from servicekit.classify.text import preprocess
 from servicekit.classify.threshold import choose_threshold
+from servicekit.text import preprocess
 
 __all__ = [
     "ClassificationReport",
