@@ -6,7 +6,9 @@
   (logistic regression by default) and returns an immutable
   :class:`QuestionClassifier` with probabilities, top-k labels, escalation
   (:meth:`QuestionClassifier.classify`), explanations and JSON persistence.
-* :func:`choose_threshold` picks the escalation threshold on validation data;
+* :func:`threshold_curve` lays out the escalation trade-off on validation data and
+  :func:`choose_threshold` picks a threshold by F1 or by a budget (escalation share,
+  answer precision, out-of-scope recall);
   :func:`evaluate_classifier` reports accuracy, macro F1, top-3 accuracy and
   escalation figures.
 * :class:`FaqIndex` answers routine questions from a FAQ by cosine similarity.
@@ -22,7 +24,7 @@ from servicekit.classify.evaluation import ClassificationReport, evaluate_classi
 from servicekit.classify.faq import FaqIndex, FaqMatch
 from servicekit.classify.model import Prediction, QuestionClassifier, fit_question_classifier
 from servicekit.classify.routing import route
-from servicekit.classify.threshold import choose_threshold
+from servicekit.classify.threshold import choose_threshold, threshold_curve
 from servicekit.text import preprocess
 
 __all__ = [
@@ -36,4 +38,5 @@ __all__ = [
     "fit_question_classifier",
     "preprocess",
     "route",
+    "threshold_curve",
 ]
