@@ -68,6 +68,17 @@ def test_two_labels_and_integer_labels() -> None:
     assert svm.predict(["where is my card", "new PIN"]) == ["1", "2"]
 
 
+def test_boolean_labels_are_kept_as_their_names() -> None:
+    flags = [True] * 6 + [False] * 6
+    for labels in (flags, np.asarray(flags), pd.Series(flags)):
+        clf = fit_question_classifier(small.TEXTS[:12], labels)
+        assert clf.labels == ("False", "True")
+        assert clf.predict(["where is my card", "new PIN"]) == ["True", "False"]
+    # Booleans and integers are never mixed: True would silently be the label 1.
+    with pytest.raises(InvalidInputError, match=r"'labels'.*one type.*booleans"):
+        fit_question_classifier(small.TEXTS[:12], [True] * 6 + [0] * 6)
+
+
 def test_single_string_is_a_list_of_one() -> None:
     clf = small.classifier()
     assert clf.predict("charged twice") == clf.predict(["charged twice"])

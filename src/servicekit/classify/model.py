@@ -636,9 +636,10 @@ def fit_question_classifier(
     ----------
     texts : sequence of str
         Training questions (non-blank).
-    labels : sequence of str or int
-        One label per text, at least two distinct. Integer labels are kept as their
-        string form (``3`` becomes ``"3"``).
+    labels : sequence of str, int or bool
+        One label per text, at least two distinct, all of one kind. Integer and
+        boolean labels are kept as their string form (``3`` becomes ``"3"``, ``True``
+        becomes ``"True"``), so ``predict`` returns strings.
     model : {"logistic", "naive_bayes", "linear_svm"}, default "logistic"
         Multinomial logistic regression; the source's multinomial naive Bayes
         (kept for comparison); or a one-vs-rest linear SVM with Platt-calibrated
