@@ -26,8 +26,16 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import scipy.sparse as sp
 
-from servicekit._persistence import Document, encode_array, write_document
+from servicekit._persistence import (
+    Document,
+    decode_packed_array,
+    encode_array,
+    encode_packed_array,
+    load_json,
+    write_document,
+)
 from servicekit._results import ResultMixin
 from servicekit._typing import ArrayLike, FloatArray, TextsLike
 from servicekit._validation import (
@@ -52,7 +60,7 @@ MODELS: tuple[str, ...] = ("logistic", "naive_bayes", "linear_svm")
 #: Regularisation defaults, fixed on a validation split of Banking77's *training* set.
 DEFAULT_C = {"logistic": 30.0, "linear_svm": 0.5}
 FORMAT = "servicekit.QuestionClassifier"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 ModelName = Literal["logistic", "naive_bayes", "linear_svm"]
 PROBABILITY = Interval(low=0, high=1)
@@ -448,9 +456,11 @@ class QuestionClassifier:
     def to_json(self) -> str:
         """Everything needed to predict, as JSON text (no pickle).
 
-        The file holds the format name and version, the labels, the preprocessing and
-        feature options, the vocabularies, idf weights, coefficients, intercepts and
-        calibration parameters, plus a checksum; see :mod:`servicekit._persistence`.
+        The file holds the format name and version (2), the labels, the preprocessing
+        and feature options, the vocabularies, idf weights, coefficients (byte-shuffled
+        and deflated; float32 for the logistic model, whose fit is float32), intercepts
+        and calibration parameters, plus a checksum; see :mod:`servicekit._persistence`.
+        Loading gives a model with exactly the same numbers and predictions.
 
         Examples
         --------
@@ -466,11 +476,13 @@ class QuestionClassifier:
                 "slopes": encode_array(self._slopes),
                 "offsets": encode_array(self._offsets),
             }
+        # Logistic weights are fitted in float32 (see _fit_logistic): stored exactly so.
+        dtype = "float32" if self._model == "logistic" else "float64"
         fields = {
             "model": self._model,
             "labels": list(self._labels),
             "features": self._features.to_dict(),
-            "coefficients": encode_array(self._coefficients),
+            "coefficients": encode_packed_array(self._coefficients, dtype=dtype),
             "intercepts": encode_array(self._intercepts),
             "calibration": calibration,
             "fit_options": self._fit_options,
@@ -490,8 +502,17 @@ class QuestionClassifier:
         Raises
         ------
         ModelFormatError
-            If the text is not a servicekit classifier, is of another format version,
-            or was truncated or altered (shapes, types and the checksum are verified).
+            If the text is not a servicekit classifier, is of a format version other
+            than 1 or 2, or was truncated or altered (shapes, types and the checksum
+            are verified).
+
+        Notes
+        -----
+        Version 2 (written since servicekit 0.2) stores the coefficient matrix
+        byte-shuffled and deflated, in float32 for logistic models (fitted in
+        float32, so stored exactly); version 1 files (float64, base64) still load,
+        and predict exactly as before. To convert one, load it and save it again:
+        ``QuestionClassifier.from_json(old).to_json()``.
 
         Examples
         --------
@@ -500,7 +521,11 @@ class QuestionClassifier:
         ...
         servicekit.errors.ModelFormatError: servicekit.QuestionClassifier model file: field 'format' must be 'servicekit.QuestionClassifier', got 'something else' (not this kind of model)
         """
-        doc = Document(text, FORMAT, FORMAT_VERSION)
+        fields = load_json(text, FORMAT)
+        found = fields.get("version") if isinstance(fields, dict) else None
+        # Version 1 (servicekit 0.1: float64 coefficients, base64) still loads as it was.
+        version = 1 if type(found) is int and found == 1 else FORMAT_VERSION
+        doc = Document(None, FORMAT, version, fields=fields)
         doc.expect_keys(
             {
                 "format",
@@ -521,7 +546,10 @@ class QuestionClassifier:
             doc.fail("labels", f"must hold at least 2 labels, got {len(labels)}")
         features = TextFeatures.from_section(doc.section("features"))
         shape = (len(labels), features.n_features)
-        coefficients = doc.array("coefficients", shape=shape)
+        if version == 1:
+            coefficients = doc.array("coefficients", shape=shape)
+        else:
+            coefficients = decode_packed_array(doc, "coefficients", shape=shape)
         intercepts = doc.array("intercepts", shape=(len(labels),))
         calibration = doc.optional_section("calibration")
         slopes = offsets = None
@@ -722,8 +750,7 @@ def fit_question_classifier(
         )
     options = FeatureOptions(word_ngrams, char_ngrams, preprocessing, min_df, max_features)
     texts_list: list[str] = list(texts)
-    features = TextFeatures.fit(texts_list, options, function=name)
-    X = features.transform(texts_list)
+    features, X = TextFeatures.fit_transform(texts_list, options, function=name)
     slopes = offsets = None
     if model == "logistic":
         coefficients, intercepts, C = _fit_logistic(X, y, C, class_weight, max_iter)
@@ -783,18 +810,77 @@ def _solver_warnings(solver: str, max_iter: int) -> Iterator[None]:
 
 
 def _fit_logistic(
-    X: Any, y: Any, C: float | None, class_weight: str | None, max_iter: int
+    X: Any, y: npt.NDArray[np.intp], C: float | None, class_weight: str | None, max_iter: int
 ) -> tuple[FloatArray, FloatArray, float]:
-    from sklearn.linear_model import LogisticRegression
+    """Multinomial L2 logistic regression by L-BFGS on float32 products.
+
+    The objective is scikit-learn's (``sum_i w_i log-loss_i + ||W||^2 / (2C)``, the
+    intercepts not penalised; with two labels the penalty is doubled so the logit
+    difference is penalised as in binary logistic regression). Two changes make it
+    several times faster on text: the sparse products run in float32 (half the
+    memory traffic; the optimiser's state stays float64), and the columns are
+    rescaled by a diagonal preconditioner (the square root of each column's curvature
+    bound plus the penalty), which L-BFGS converges on in fewer iterations. The
+    rescaling is a change of variables, so the optimum is the same. The returned
+    weights are rounded to float32, the precision they were fitted at, so a saved
+    model stores them exactly in half the space.
+    """
+    from scipy.optimize import minimize
 
     C = DEFAULT_C["logistic"] if C is None else C
-    with _solver_warnings("logistic", max_iter):
-        fitted = LogisticRegression(C=C, class_weight=class_weight, max_iter=max_iter).fit(X, y)
-    coef, intercept = np.asarray(fitted.coef_), np.asarray(fitted.intercept_)
-    if coef.shape[0] == 1:  # two labels: scikit-learn fits one logit; softmax needs both rows
-        coef = np.vstack([-coef / 2, coef / 2])
-        intercept = np.concatenate([-intercept / 2, intercept / 2])
-    return coef, intercept, C
+    n, F = X.shape
+    K = int(y.max()) + 1
+    penalty = (1.0 if K > 2 else 2.0) / C
+    counts = np.bincount(y, minlength=K).astype(np.float64)
+    weights = n / (K * counts[y]) if class_weight == "balanced" else np.ones(n)
+    total = float(weights.sum())
+    X32 = sp.csr_matrix(X, dtype=np.float32)
+    column_sq = np.asarray(X32.multiply(X32).sum(axis=0)).ravel().astype(np.float64) / total
+    scale = np.sqrt(0.25 * column_sq + penalty / total)  # curvature bound of each column
+    Xs = sp.csr_matrix(X32 @ sp.diags((1.0 / scale).astype(np.float32)), dtype=np.float32)
+    XsT = sp.csr_matrix(Xs.T, dtype=np.float32)
+    onehot = np.zeros((n, K), dtype=np.float32)
+    onehot[np.arange(n), y] = 1.0
+    row_weight = (weights / total).astype(np.float32)[:, None]
+    inv_scale_sq = (1.0 / scale**2)[:, None]
+    rows = np.arange(n)
+
+    def loss_and_gradient(theta: FloatArray) -> tuple[float, FloatArray]:
+        V = theta[: F * K].reshape(F, K)
+        b = theta[F * K :]
+        Z = np.asarray(Xs @ V.astype(np.float32)) + b.astype(np.float32)
+        Z -= Z.max(axis=1, keepdims=True)
+        E = np.exp(Z)
+        S = E.sum(axis=1, keepdims=True)
+        log_loss = (np.log(S[:, 0]) - Z[rows, y]).astype(np.float64)
+        regular = 0.5 * penalty / total * float(np.sum(V * V * inv_scale_sq))
+        loss = float(np.dot(weights / total, log_loss)) + regular
+        G = (E / S - onehot) * row_weight
+        grad_V = np.asarray(XsT @ G, dtype=np.float64) + penalty / total * V * inv_scale_sq
+        return loss, np.concatenate([grad_V.ravel(), G.sum(axis=0, dtype=np.float64)])
+
+    result = minimize(
+        loss_and_gradient,
+        np.zeros(F * K + K),
+        jac=True,
+        method="L-BFGS-B",
+        options={"maxiter": max_iter, "gtol": 1e-4, "maxls": 50},
+    )
+    if result.nit >= max_iter:
+        warn(
+            f"fit_question_classifier: the logistic solver stopped at max_iter={max_iter} "
+            "before converging; raise max_iter",
+            ConvergenceWarning,
+        )
+    coef = (result.x[: F * K].reshape(F, K) / scale[:, None]).T
+    intercept = result.x[F * K :]
+    intercept = intercept - intercept.mean()  # softmax is shift-invariant: centre for reading
+    return _float32(coef), _float32(intercept), C
+
+
+def _float32(values: FloatArray) -> FloatArray:
+    """Values rounded to float32 and held as float64 (exactly storable as float32)."""
+    return np.ascontiguousarray(np.asarray(values, dtype=np.float32), dtype=np.float64)
 
 
 def _unknown_labels(
