@@ -59,6 +59,8 @@ __all__ = ["MODELS", "Prediction", "QuestionClassifier", "fit_question_classifie
 MODELS: tuple[str, ...] = ("logistic", "naive_bayes", "linear_svm")
 #: Regularisation defaults, fixed on a validation split of Banking77's *training* set.
 DEFAULT_C = {"logistic": 30.0, "linear_svm": 0.5}
+#: From this many training texts on, the default ``min_df`` is 2 (else 1).
+MIN_DF_TWO_FROM = 1000
 FORMAT = "servicekit.QuestionClassifier"
 FORMAT_VERSION = 2
 
@@ -626,7 +628,7 @@ def _fit_linear_svm(
     random_state=Interval(kind="int", low=0),
     C=Interval(low=0, low_open=True, optional=True),
     alpha=Interval(low=0, low_open=True, optional=True),
-    min_df=Interval(kind="int", low=1),
+    min_df=Interval(kind="int", low=1, optional=True),
     max_features=Interval(kind="int", low=1, optional=True),
     language=Options(*LANGUAGES),
     stem=Flag(),
@@ -644,7 +646,7 @@ def fit_question_classifier(
     random_state: int = 0,
     C: float | None = None,
     alpha: float | None = None,
-    min_df: int = 1,
+    min_df: int | None = None,
     max_features: int | None = None,
     language: str = "english",
     stem: bool = True,
@@ -688,8 +690,11 @@ def fit_question_classifier(
     alpha : float, optional
         Additive (Laplace/Lidstone) smoothing for ``"naive_bayes"`` (default 1.0);
         not accepted for the other models.
-    min_df : int, default 1
-        Ignore n-grams found in fewer training texts.
+    min_df : int, optional
+        Ignore n-grams found in fewer training texts. Default: 2 when there are at
+        least 1,000 training texts (n-grams seen in a single question are dropped: on
+        Banking77 that removes 41% of the features and of the model file for about
+        0.1 point of test accuracy), 1 for smaller sets, which need their rare n-grams.
     max_features : int, optional
         Keep at most this many n-grams per block.
     language : str, default "english"
@@ -748,6 +753,8 @@ def fit_question_classifier(
             "(its probability calibration uses cross-validation)",
             str(names[counts.argmin()]),
         )
+    if min_df is None:
+        min_df = 2 if len(texts) >= MIN_DF_TWO_FROM else 1
     options = FeatureOptions(word_ngrams, char_ngrams, preprocessing, min_df, max_features)
     texts_list: list[str] = list(texts)
     features, X = TextFeatures.fit_transform(texts_list, options, function=name)
@@ -816,12 +823,12 @@ def _fit_logistic(
 
     The objective is scikit-learn's (``sum_i w_i log-loss_i + ||W||^2 / (2C)``, the
     intercepts not penalised; with two labels the penalty is doubled so the logit
-    difference is penalised as in binary logistic regression). Two changes make it
-    several times faster on text: the sparse products run in float32 (half the
-    memory traffic; the optimiser's state stays float64), and the columns are
-    rescaled by a diagonal preconditioner (the square root of each column's curvature
-    bound plus the penalty), which L-BFGS converges on in fewer iterations. The
-    rescaling is a change of variables, so the optimum is the same. The returned
+    difference is penalised as in binary logistic regression). The sparse products,
+    where the time goes, run in float32 (half the memory traffic of scikit-learn's
+    float64; the optimiser's state stays float64), with the transpose kept in CSR so
+    both products are row-major. The stopping rule is scikit-learn's (projected
+    gradient of the mean loss below 1e-4). (A diagonal preconditioner was tried:
+    it reached good accuracy sooner but met the stopping rule later.) The returned
     weights are rounded to float32, the precision they were fitted at, so a saved
     model stores them exactly in half the space.
     """
@@ -835,29 +842,25 @@ def _fit_logistic(
     weights = n / (K * counts[y]) if class_weight == "balanced" else np.ones(n)
     total = float(weights.sum())
     X32 = sp.csr_matrix(X, dtype=np.float32)
-    column_sq = np.asarray(X32.multiply(X32).sum(axis=0)).ravel().astype(np.float64) / total
-    scale = np.sqrt(0.25 * column_sq + penalty / total)  # curvature bound of each column
-    Xs = sp.csr_matrix(X32 @ sp.diags((1.0 / scale).astype(np.float32)), dtype=np.float32)
-    XsT = sp.csr_matrix(Xs.T, dtype=np.float32)
+    X32T = sp.csr_matrix(X32.T, dtype=np.float32)  # CSR: both products are row-major
     onehot = np.zeros((n, K), dtype=np.float32)
     onehot[np.arange(n), y] = 1.0
     row_weight = (weights / total).astype(np.float32)[:, None]
-    inv_scale_sq = (1.0 / scale**2)[:, None]
     rows = np.arange(n)
 
     def loss_and_gradient(theta: FloatArray) -> tuple[float, FloatArray]:
-        V = theta[: F * K].reshape(F, K)
+        W = theta[: F * K].reshape(F, K)
         b = theta[F * K :]
-        Z = np.asarray(Xs @ V.astype(np.float32)) + b.astype(np.float32)
+        Z = np.asarray(X32 @ W.astype(np.float32)) + b.astype(np.float32)
         Z -= Z.max(axis=1, keepdims=True)
         E = np.exp(Z)
         S = E.sum(axis=1, keepdims=True)
         log_loss = (np.log(S[:, 0]) - Z[rows, y]).astype(np.float64)
-        regular = 0.5 * penalty / total * float(np.sum(V * V * inv_scale_sq))
+        regular = 0.5 * penalty / total * float(np.sum(W * W))
         loss = float(np.dot(weights / total, log_loss)) + regular
         G = (E / S - onehot) * row_weight
-        grad_V = np.asarray(XsT @ G, dtype=np.float64) + penalty / total * V * inv_scale_sq
-        return loss, np.concatenate([grad_V.ravel(), G.sum(axis=0, dtype=np.float64)])
+        grad_W = np.asarray(X32T @ G, dtype=np.float64) + penalty / total * W
+        return loss, np.concatenate([grad_W.ravel(), G.sum(axis=0, dtype=np.float64)])
 
     result = minimize(
         loss_and_gradient,
@@ -872,7 +875,7 @@ def _fit_logistic(
             "before converging; raise max_iter",
             ConvergenceWarning,
         )
-    coef = (result.x[: F * K].reshape(F, K) / scale[:, None]).T
+    coef = result.x[: F * K].reshape(F, K).T
     intercept = result.x[F * K :]
     intercept = intercept - intercept.mean()  # softmax is shift-invariant: centre for reading
     return _float32(coef), _float32(intercept), C
