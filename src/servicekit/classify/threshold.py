@@ -178,7 +178,7 @@ def threshold_curve(
     }
     if curve.out_of_scope_recall is not None:
         columns["out_of_scope_recall"] = curve.out_of_scope_recall
-    frame = pd.DataFrame(columns).iloc[::-1].reset_index(drop=True)
+    frame: pd.DataFrame = pd.DataFrame(columns).iloc[::-1].reset_index(drop=True)
     return frame
 
 
