@@ -28,6 +28,11 @@ Numbers are stored in one of two exact ways:
   exact, about three times smaller and faster to parse than decimal text, for large
   arrays (text-classifier weights); ``numpy.frombuffer(base64.b64decode(s), "<f8")``
   reads it anywhere.
+* ``{"shape": [...], "dtype": "float32" | "float64", "packed": "<base64>"}``
+  (:func:`encode_packed_array`, :func:`decode_packed_array`): the same bytes grouped
+  by position within each value (all first bytes, then all second bytes, ...) and
+  deflated with zlib before base64; for the largest weight matrices. Exact for
+  values representable in the stored dtype (the writer refuses others).
 
 NaN and infinities are never written (the writer refuses them) and never read.
 
