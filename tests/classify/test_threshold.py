@@ -180,11 +180,11 @@ def test_f1_choice_is_a_row_of_the_curve() -> None:
 
 
 @pytest.mark.parametrize("budget", [0.0, 0.2, 0.4, 0.7, 1.0])
-def test_max_escalation_is_the_most_accurate_within_budget(budget: float) -> None:
+def test_max_escalation_gives_the_most_accurate_answers_within_budget(budget: float) -> None:
     labels = _labels_with_mistakes()
     points = _points(VALIDATION, labels)
     within = [p for p in points if p["escalated"] <= budget + 1e-12]
-    best = max(within, key=lambda p: (p["in_scope_accuracy"], -p["threshold"]))
+    best = max(within, key=lambda p: (p["answered_accuracy"], -p["threshold"]))
     t = choose_threshold(small.classifier(), VALIDATION, labels, max_escalation=budget)
     assert t == pytest.approx(best["threshold"])
     escalated = np.mean([p.escalate for p in small.classifier().classify(VALIDATION, threshold=t)])

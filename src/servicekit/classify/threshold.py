@@ -226,8 +226,10 @@ def choose_threshold(
     Budgets (give at most one; it replaces ``target``):
 
     * ``max_escalation=b``: humans take at most a share ``b`` of all questions; the
-      threshold with the highest in-scope accuracy among those escalating at most
-      ``b`` (the lowest such threshold).
+      threshold with the most accurate answers among those escalating at most ``b``
+      (in practice the budget is used up: the least confident questions go to
+      humans). In-scope accuracy cannot be the criterion here: it only falls as more
+      is escalated, so it would always pick 0.
     * ``min_precision=p``: answers must be right at least a share ``p`` of the time
       (answered out-of-scope questions count as wrong); the smallest threshold whose
       answered accuracy reaches ``p`` (the most coverage that meets it).
@@ -334,7 +336,9 @@ def choose_threshold(
     if max_escalation is not None:
         within = candidates[1.0 - n_ans / curve.n <= max_escalation + 1e-12]
         # The last candidate (threshold 0) escalates nothing, so "within" is never empty.
-        return float(thresholds[best(curve.in_scope_accuracy, within)])
+        # Escalating less never lowers in-scope accuracy, so that alone would always pick
+        # 0; what a budget buys is precision of the answers: use it for that.
+        return float(thresholds[best(curve.precision, within)])
     if min_out_of_scope_recall is not None:
         assert curve.out_of_scope_recall is not None
         reached = candidates[curve.out_of_scope_recall >= min_out_of_scope_recall]
