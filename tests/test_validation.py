@@ -214,7 +214,9 @@ def test_texts_and_labels() -> None:
     assert query == ["one query"]
     with pytest.raises(InvalidInputError, match="must hold labels of one type"):
         texts_and_labels(["a", "b"], ["x", 1])
-    with pytest.raises(InvalidInputError, match=r"'labels' must hold strings or integers; got 1.5"):
+    with pytest.raises(
+        InvalidInputError, match=r"'labels' must hold strings, integers or booleans; got 1.5"
+    ):
         texts_and_labels(["a", "b"], ["x", 1.5])
 
 

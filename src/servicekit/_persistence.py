@@ -28,6 +28,11 @@ Numbers are stored in one of two exact ways:
   exact, about three times smaller and faster to parse than decimal text, for large
   arrays (text-classifier weights); ``numpy.frombuffer(base64.b64decode(s), "<f8")``
   reads it anywhere.
+* ``{"shape": [...], "dtype": "float32" | "float64", "packed": "<base64>"}``
+  (:func:`encode_packed_array`, :func:`decode_packed_array`): the same bytes grouped
+  by position within each value (all first bytes, then all second bytes, ...) and
+  deflated with zlib before base64; for the largest weight matrices. Exact for
+  values representable in the stored dtype (the writer refuses others).
 
 NaN and infinities are never written (the writer refuses them) and never read.
 
@@ -56,6 +61,7 @@ import binascii
 import hashlib
 import json
 import math
+import zlib
 from collections.abc import Callable, Mapping
 from typing import Any, NoReturn
 
@@ -64,7 +70,14 @@ import numpy as np
 from servicekit._typing import FloatArray
 from servicekit.errors import ModelFormatError
 
-__all__ = ["Document", "encode_array", "write_document"]
+__all__ = [
+    "Document",
+    "decode_packed_array",
+    "encode_array",
+    "encode_packed_array",
+    "load_json",
+    "write_document",
+]
 
 
 def _canonical(fields: Mapping[str, Any]) -> str:
@@ -581,6 +594,109 @@ class Document:
         value = self._get("checksum")
         if not isinstance(value, str) or value != _checksum(self.fields):
             self.fail("checksum", "does not match the content: the document was altered")
+
+
+def load_json(text: str, format_name: str) -> Any:
+    """Parse a model file's JSON text (NaN and infinities refused) before its version is known.
+
+    A reader that understands several versions of a format parses once with this,
+    looks at ``version``, then reads the fields with
+    ``Document(None, format_name, version, fields=...)``.
+
+    Raises
+    ------
+    ModelFormatError
+        If the text is not valid JSON.
+
+    Examples
+    --------
+    >>> load_json('{"version": 2}', "servicekit.Example")["version"]
+    2
+    """
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except ModelFormatError:
+        raise
+    except (ValueError, RecursionError) as exc:
+        raise ModelFormatError(
+            f"not a {format_name} model file: invalid or truncated JSON ({exc})"
+        ) from None
+
+
+def encode_packed_array(values: FloatArray, *, dtype: str = "float64") -> dict[str, Any]:
+    """A finite array as ``{"shape", "dtype", "packed"}``: byte-shuffled, zlib, base64.
+
+    For large weight matrices: the bytes of each value are grouped by position
+    (all first bytes, then all second bytes, ...), which puts the similar exponent
+    bytes together, then deflated. Exact for values representable in ``dtype``
+    (``"float32"`` or ``"float64"``); read back with :func:`decode_packed_array`.
+
+    Raises
+    ------
+    ValueError
+        If ``values`` holds NaN or an infinity, or is not exactly representable in
+        ``dtype`` (storage must never change a number).
+
+    Examples
+    --------
+    >>> packed = encode_packed_array(np.array([0.5, 1.0, 1.5]), dtype="float32")
+    >>> packed["shape"], packed["dtype"]
+    ([3], 'float32')
+    """
+    data = np.ascontiguousarray(values, dtype="<f8")
+    if not np.isfinite(data).all():
+        raise ValueError("cannot write non-finite numbers to a model document")
+    stored = data.astype("<f4" if dtype == "float32" else "<f8")
+    if not np.array_equal(stored.astype("<f8"), data):
+        raise ValueError(f"the array is not exactly representable as {dtype}")
+    width = stored.dtype.itemsize
+    shuffled = stored.view(np.uint8).reshape(-1, width).T.tobytes()
+    return {
+        "shape": list(data.shape),
+        "dtype": dtype,
+        "packed": base64.b64encode(zlib.compress(shuffled, 6)).decode("ascii"),
+    }
+
+
+def decode_packed_array(doc: Document, key: str, *, shape: tuple[int, ...]) -> FloatArray:
+    """Read an array written by :func:`encode_packed_array` (float64, read-only).
+
+    Raises
+    ------
+    ModelFormatError
+        If the field is not such an array, has another shape, or its data is
+        corrupt, of the wrong length or not finite.
+
+    Examples
+    --------
+    >>> doc = Document.section_of({"w": encode_packed_array(np.ones(2), dtype="float32")},
+    ...                           "servicekit.Example", "")
+    >>> decode_packed_array(doc, "w", shape=(2,))
+    array([1., 1.])
+    """
+    value = doc.mapping(key)
+    if set(value) != {"shape", "dtype", "packed"} or not isinstance(value["packed"], str):
+        doc.fail(key, "must be a packed array {shape, dtype, packed}")
+    if value["dtype"] not in ("float32", "float64"):
+        doc.fail(key, f"has dtype {value['dtype']!r}, expected 'float32' or 'float64'")
+    if value["shape"] != list(shape):
+        doc.fail(key, f"has shape {value['shape']!r}, expected {list(shape)}")
+    width = 4 if value["dtype"] == "float32" else 8
+    try:
+        raw = zlib.decompress(base64.b64decode(value["packed"], validate=True))
+    except (binascii.Error, ValueError, zlib.error):
+        doc.fail(key, "is not valid packed data (base64 of zlib)")
+    count = math.prod(shape)
+    if len(raw) != width * count:
+        doc.fail(key, f"holds {len(raw)} bytes, not the {width * count} of its shape")
+    unshuffled = np.frombuffer(raw, dtype=np.uint8).reshape(width, count).T
+    array = (
+        np.ascontiguousarray(unshuffled).view("<f4" if width == 4 else "<f8").astype(np.float64)
+    ).reshape(shape)
+    if not np.isfinite(array).all():
+        doc.fail(key, "holds non-finite numbers")
+    array.setflags(write=False)
+    return array
 
 
 def _join(*parts: str) -> str:

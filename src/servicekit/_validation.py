@@ -1007,9 +1007,10 @@ class Text(Constraint):
 
 @dataclass(frozen=True)
 class Labels(Constraint):
-    """Class labels: a 1-d sequence of strings or integers without missing values.
+    """Class labels: a 1-d sequence of strings, integers or booleans without missing values.
 
-    Returns a NumPy array of the labels (strings stay strings). ``min_classes``
+    Returns a NumPy array of the labels (strings stay strings, booleans stay booleans).
+    All labels must be of one kind: ``True`` and ``1`` are never mixed. ``min_classes``
     requires that many distinct labels (a classifier needs at least two).
     """
 
@@ -1018,7 +1019,7 @@ class Labels(Constraint):
     optional: bool = False
 
     def describe(self) -> str:
-        return "a 1-d sequence of labels (strings or integers)"
+        return "a 1-d sequence of labels (strings, integers or booleans)"
 
     def coerce(self, value: Any, ctx: _Context) -> np.ndarray[Any, Any]:
         if isinstance(value, (str, bytes, dict, set, pd.DataFrame)) or np.ndim(value) != 1:
@@ -1028,20 +1029,30 @@ class Labels(Constraint):
             if item is None or item is pd.NA or (isinstance(item, float) and math.isnan(item)):
                 ctx.fail("must not hold missing labels", _at(item, i))
             if isinstance(item, (float, np.floating)) or not isinstance(
-                item, (str, numbers.Integral, np.integer)
+                item, (str, numbers.Integral, np.integer, np.bool_)
             ):
-                ctx.fail("must hold strings or integers", _at(item, i))
+                ctx.fail("must hold strings, integers or booleans", _at(item, i))
         if not items:
             ctx.fail("must have at least 1 element", _Described("0"))
         _check_same_length(self.same_length_as, len(items), ctx)
-        if len({isinstance(item, str) for item in items}) > 1:
+        kinds = {
+            "str"
+            if isinstance(item, str)
+            else "bool"
+            if isinstance(item, (bool, np.bool_))
+            else "int"
+            for item in items
+        }
+        if len(kinds) > 1:
             ctx.fail(
-                "must hold labels of one type (all strings or all integers)", _type_name(value)
+                "must hold labels of one type (all strings, all integers or all booleans)",
+                _type_name(value),
             )
         arr = np.asarray(items)
-        if arr.dtype.kind not in "iuUS":  # pragma: no cover - defensive
+        if arr.dtype.kind not in "biuUS":  # pragma: no cover - defensive
             ctx.fail(
-                "must hold labels of one type (all strings or all integers)", _type_name(value)
+                "must hold labels of one type (all strings, all integers or all booleans)",
+                _type_name(value),
             )
         distinct = len(np.unique(arr))
         if distinct < self.min_classes:

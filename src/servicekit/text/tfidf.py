@@ -1,10 +1,10 @@
-"""The TF-IDF representation shared by the question classifier and the FAQ index.
+"""The word + character TF-IDF representation (classify's models and FAQ index, insights).
 
 Two blocks, each a scikit-learn ``TfidfVectorizer`` with sublinear term frequency
 (``1 + log tf``) and L2-normalised rows, placed side by side with
 ``scipy.sparse.hstack``:
 
-* **word n-grams** of the preprocessed text (:func:`~servicekit.classify.preprocess`:
+* **word n-grams** of the preprocessed text (:func:`~servicekit.text.preprocess`:
   tokens, optional stop-word removal, Snowball stems);
 * **character n-grams** (``analyzer="char_wb"``: n-grams inside word boundaries,
   padded with a space) of the lowercased raw text. They tolerate typos and
@@ -28,9 +28,9 @@ import scipy.sparse as sp
 from servicekit._persistence import Document, encode_array
 from servicekit._typing import FloatArray
 from servicekit._validation import Constraint, described
-from servicekit.classify.text import LANGUAGES, PreprocessOptions
+from servicekit.text.preprocessing import LANGUAGES, PreprocessOptions
 
-__all__ = ["FeatureOptions", "NgramRange", "TextFeatures"]
+__all__ = ["FeatureOptions", "NgramRange", "TextFeatures", "normalise_rows"]
 
 
 @dataclass(frozen=True)
@@ -193,6 +193,54 @@ class TextFeatures:
                     described(f"{len(texts)} text(s)"),
                 )
         return cls(options, word, char)
+
+    @classmethod
+    def fit_transform(
+        cls, texts: Sequence[str], options: FeatureOptions, *, function: str = "fit"
+    ) -> tuple[TextFeatures, sp.csr_matrix]:
+        """:meth:`fit` and the TF-IDF matrix of the same ``texts``, analysing each text once.
+
+        The matrix equals ``features.transform(texts)`` up to floating-point rounding
+        (the same arithmetic, summed in another order); fitting a model on it saves a
+        second pass of preprocessing and n-gram extraction over the training texts.
+
+        Examples
+        --------
+        >>> features, matrix = TextFeatures.fit_transform(["reset my PIN", "lost card"],
+        ...                                               FeatureOptions())
+        >>> bool(abs(matrix - features.transform(["reset my PIN", "lost card"])).max() < 1e-12)
+        True
+        """
+        from servicekit._validation import fail
+
+        blocks: list[sp.csr_matrix] = []
+        word = char = None
+        if options.word_ngrams is not None:
+            word = _vectorizer("word", options)
+            try:
+                blocks.append(word.fit_transform(options.preprocessing.apply(texts)))
+            except ValueError:
+                fail(
+                    function,
+                    "texts",
+                    "must leave some word n-grams after preprocessing and min_df "
+                    "(all texts are stop words, or min_df is too high)",
+                    described(f"{len(texts)} text(s)"),
+                )
+        if options.char_ngrams is not None:
+            char = _vectorizer("char", options)
+            try:
+                blocks.append(char.fit_transform(texts))
+            except ValueError:
+                fail(
+                    function,
+                    "texts",
+                    "must leave some character n-grams after min_df",
+                    described(f"{len(texts)} text(s)"),
+                )
+        matrix = sp.csr_matrix(sp.hstack(blocks, format="csr"))
+        matrix.sort_indices()
+        return cls(options, word, char), matrix
 
     @property
     def n_features(self) -> int:
