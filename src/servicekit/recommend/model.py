@@ -287,9 +287,9 @@ class Recommender:
         ...                     ["ann", "bob"], ["tea", "jam", "honey"])
         >>> model = fit_recommender(data, method="item_knn")
         >>> model.recommend_for_new_user(["honey"], k=2)
-           rank item  score
-        0     1  jam    0.5
-        1     2  tea    0.0
+           rank item     score
+        0     1  jam  0.707107
+        1     2  tea  0.000000
         """
         name = "Recommender.recommend_for_new_user"
         n_items = len(self._item_ids)
@@ -345,8 +345,8 @@ class Recommender:
         ...                     ["ann", "bob"], ["tea", "jam", "honey"])
         >>> fit_recommender(data, method="item_knn").explain("ann", "honey")
                     part term  user_value  item_value  contribution
-        0  collaborative  jam         1.0         0.5           0.5
-        1  collaborative  tea         1.0         0.0           0.0
+        0  collaborative  jam         1.0    0.707107      0.707107
+        1  collaborative  tea         1.0    0.000000      0.000000
         """
         name = "Recommender.explain"
         data = self.interactions

@@ -79,9 +79,9 @@ def item_similarity(
     --------
     >>> X = sp.csr_matrix([[1, 1, 0], [1, 1, 1], [0, 0, 1]])
     >>> item_similarity(X).round(3)
-    array([[0.   , 1.   , 0.5  ],
-           [1.   , 0.   , 0.5  ],
-           [0.5  , 0.5  , 0.   ]])
+    array([[0. , 1. , 0.5],
+           [1. , 0. , 0.5],
+           [0.5, 0.5, 0. ]])
     >>> item_similarity(X, metric="jaccard", top_n=1).toarray().round(3)
     array([[0.   , 1.   , 0.   ],
            [1.   , 0.   , 0.   ],

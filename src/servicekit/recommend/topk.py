@@ -284,8 +284,8 @@ def top_k(
     array([[0, 2],
            [2, 0]])
     >>> top.scores
-    array([[1., 1.],
-           [1., 0.5]])
+    array([[1. , 1. ],
+           [1. , 0.5]])
     >>> seen = sp.csr_matrix(([1], ([0], [0])), shape=(2, 3))
     >>> top_k(weights, features, k=3, exclude=seen).items
     array([[ 2,  1, -1],
