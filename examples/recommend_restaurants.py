@@ -18,10 +18,10 @@ import pandas as pd
 from servicekit._datasets import data_dir
 from servicekit.recommend import (
     Interactions,
+    collaborative_top_k,
     ease_top_k,
     hybrid_top_k,
     item_similarity,
-    collaborative_top_k,
     popularity_top_k,
     ranking_report,
     top_k,

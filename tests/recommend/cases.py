@@ -10,10 +10,18 @@ _RECOMMENDED = [["a", "b", "c"], ["d", "e", "f"]]
 _RELEVANT = [{"a"}, {"e", "x"}]
 
 CASES = [
-    Case(recommend.feature_scores, lambda: {"user_weights": small.WEIGHTS, "item_features": small.FEATURES}),
+    Case(
+        recommend.feature_scores,
+        lambda: {"user_weights": small.WEIGHTS, "item_features": small.FEATURES},
+    ),
     Case(
         recommend.feature_contributions,
-        lambda: {"user_weights": small.WEIGHTS, "item_features": small.FEATURES, "user": 0, "item": 1},
+        lambda: {
+            "user_weights": small.WEIGHTS,
+            "item_features": small.FEATURES,
+            "user": 0,
+            "item": 1,
+        },
     ),
     Case(
         recommend.user_profiles,
@@ -32,7 +40,11 @@ CASES = [
     Case(recommend.item_similarity, lambda: {"interactions": small.RATINGS, "top_n": 2}),
     Case(
         recommend.collaborative_top_k,
-        lambda: {"interactions": small.RATINGS, "similarity": small.RATINGS.T @ small.RATINGS, "k": 2},
+        lambda: {
+            "interactions": small.RATINGS,
+            "similarity": small.RATINGS.T @ small.RATINGS,
+            "k": 2,
+        },
     ),
     Case(recommend.ease_weights, lambda: {"interactions": small.RATINGS, "l2": 1.0}),
     Case(recommend.ease_top_k, lambda: {"interactions": small.RATINGS, "k": 2, "l2": 1.0}),
@@ -51,8 +63,13 @@ CASES = [
         recommend.train_test_split_interactions,
         lambda: {"interactions": small.RATINGS, "test_fraction": 0.3},
     ),
-    Case(recommend.precision_at_k, lambda: {"recommended": _RECOMMENDED, "relevant": _RELEVANT, "k": 2}),
-    Case(recommend.recall_at_k, lambda: {"recommended": _RECOMMENDED, "relevant": _RELEVANT, "k": 2}),
+    Case(
+        recommend.precision_at_k,
+        lambda: {"recommended": _RECOMMENDED, "relevant": _RELEVANT, "k": 2},
+    ),
+    Case(
+        recommend.recall_at_k, lambda: {"recommended": _RECOMMENDED, "relevant": _RELEVANT, "k": 2}
+    ),
     Case(recommend.ndcg_at_k, lambda: {"recommended": _RECOMMENDED, "relevant": _RELEVANT, "k": 2}),
     Case(
         recommend.average_precision_at_k,

@@ -48,9 +48,11 @@ def test_cosine_similarity_and_shrinkage() -> None:
 
 def test_jaccard_and_top_n_sparse() -> None:
     similarity = item_similarity(X, metric="jaccard")
-    assert similarity.max() <= 1.0 and np.allclose(similarity, similarity.T)
+    assert similarity.max() <= 1.0
+    assert np.allclose(similarity, similarity.T)
     sparse = item_similarity(X, metric="jaccard", top_n=3)
-    assert sp.issparse(sparse) and (np.diff(sparse.indptr) <= 3).all()
+    assert sp.issparse(sparse)
+    assert (np.diff(sparse.indptr) <= 3).all()
     row = np.argsort(-similarity[0], kind="stable")[:3]
     assert set(sparse[0].indices) <= set(row.tolist())
 
@@ -69,9 +71,13 @@ def test_hybrid_blends_scaled_parts() -> None:
     features = RNG.random((25, 4))
     weights = RNG.random((60, 4))
     similarity = item_similarity(X)
-    only_content = hybrid_top_k(weights, features, X, similarity, k=3, weight=0.0, exclude_seen=False)
+    only_content = hybrid_top_k(
+        weights, features, X, similarity, k=3, weight=0.0, exclude_seen=False
+    )
     content = weights @ features.T
-    np.testing.assert_array_equal(only_content.items, np.argsort(-content, axis=1, kind="stable")[:, :3])
+    np.testing.assert_array_equal(
+        only_content.items, np.argsort(-content, axis=1, kind="stable")[:, :3]
+    )
     only_cf = hybrid_top_k(weights, features, X, similarity, k=3, weight=1.0)
     np.testing.assert_array_equal(only_cf.items, collaborative_top_k(X, similarity, k=3).items)
 

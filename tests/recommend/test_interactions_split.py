@@ -16,7 +16,8 @@ def test_from_frame_maps_ids_and_back() -> None:
     assert data.item_ids.tolist() == ["honey", "jam", "scone", "tea"]
     assert data.matrix[data.user_index("ann")[0], data.item_index("tea")[0]] == 2.0
     frame = data.to_frame()
-    assert len(frame) == 7 and set(frame.columns) == {"user", "item", "rating"}
+    assert len(frame) == 7
+    assert set(frame.columns) == {"user", "item", "rating"}
     table = data.recommendations(popularity_top_k(data, k=2))
     assert list(table.columns) == ["user", "rank", "item", "score"]
     assert table[table.user == "dee"].item.tolist() == ["jam", "tea"]
@@ -51,7 +52,9 @@ def test_bad_ids_and_ratings() -> None:
 @pytest.mark.parametrize("by", ["user", "random"])
 def test_split_partitions_every_interaction(by: str) -> None:
     rng = np.random.default_rng(0)
-    matrix = sp.csr_matrix((rng.random((50, 40)) < 0.2) * rng.integers(1, 6, (50, 40)).astype(float))
+    matrix = sp.csr_matrix(
+        (rng.random((50, 40)) < 0.2) * rng.integers(1, 6, (50, 40)).astype(float)
+    )
     train, test = train_test_split_interactions(matrix, test_fraction=0.25, by=by, random_state=3)
     np.testing.assert_array_equal((train.matrix + test.matrix).toarray(), matrix.toarray())
     assert train.matrix.multiply(test.matrix).nnz == 0

@@ -39,12 +39,14 @@ def test_precision_divides_by_k_not_by_list_length() -> None:
 
 def test_per_user_values_mark_excluded_users_nan() -> None:
     values = recall_at_k(RECOMMENDED, RELEVANT, k=4, per_user=True)
-    assert np.isnan(values[1]) and values[2] == 1.0
+    assert np.isnan(values[1])
+    assert values[2] == 1.0
 
 
 def test_report_counts_users_and_coverage() -> None:
     report = ranking_report(RECOMMENDED, RELEVANT, k=2, catalog=20)
-    assert report.loc[0, "users_scored"] == 2 and report.loc[0, "users_excluded"] == 1
+    assert report.loc[0, "users_scored"] == 2
+    assert report.loc[0, "users_excluded"] == 1
     assert report.loc[0, "coverage"] == pytest.approx(6 / 20)
     assert report.loc[0, "precision"] == pytest.approx(precision_at_k(RECOMMENDED, RELEVANT, k=2))
     assert catalog_coverage(RECOMMENDED, 100, k=1) == pytest.approx(0.03)

@@ -26,7 +26,9 @@ def test_every_method_recommends_unseen_items_with_original_ids(method: str) -> 
 def test_json_round_trip_is_exact(method: str) -> None:
     model = small.model(method)
     again = Recommender.from_json(model.to_json())
-    pd.testing.assert_frame_equal(again.recommend(["ann", "cy"], k=5), model.recommend(["ann", "cy"], k=5))
+    pd.testing.assert_frame_equal(
+        again.recommend(["ann", "cy"], k=5), model.recommend(["ann", "cy"], k=5)
+    )
     assert again.to_json() == model.to_json()
 
 
@@ -49,13 +51,19 @@ def test_cold_start_without_refitting() -> None:
     assert "jam" not in set(by_liked["item"])
     # "cake" has features but no ratings: item cold start through the features.
     assert "cake" in set(model.item_ids.tolist())
-    with pytest.raises(InvalidInputError, match="'feature_weights' needs a model with item features"):
+    with pytest.raises(
+        InvalidInputError, match="'feature_weights' needs a model with item features"
+    ):
         small.model("ease").recommend_for_new_user(feature_weights=[1.0, 0.0])
-    with pytest.raises(InvalidInputError, match="'feature_weights' must hold one weight per feature"):
+    with pytest.raises(
+        InvalidInputError, match="'feature_weights' must hold one weight per feature"
+    ):
         model.recommend_for_new_user(feature_weights=[1.0])
     with pytest.raises(InvalidInputError, match="'liked_item_ids' must hold known item ids"):
         model.recommend_for_new_user(["pizza"])
-    with pytest.raises(InvalidInputError, match="'liked_item_ids' or 'feature_weights' must be given"):
+    with pytest.raises(
+        InvalidInputError, match="'liked_item_ids' or 'feature_weights' must be given"
+    ):
         model.recommend_for_new_user()
 
 

@@ -15,7 +15,8 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "recommend_restaura
 @pytest.fixture(scope="module")
 def example() -> object:
     spec = importlib.util.spec_from_file_location("recommend_restaurants", EXAMPLE)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules["recommend_restaurants"] = module
     spec.loader.exec_module(module)
@@ -34,7 +35,8 @@ def table(example: object) -> pd.DataFrame:
 def test_restaurant_data_loads_with_features(example: object) -> None:
     data, features = example.load(real_data("uci_restaurant_consumer"))  # type: ignore[attr-defined]
     assert (data.n_users, data.n_items, data.matrix.nnz) == (138, 130, 1161)
-    assert features.shape[0] == 130 and (features.sum(axis=1) > 0).all()
+    assert features.shape[0] == 130
+    assert (features.sum(axis=1) > 0).all()
 
 
 @pytest.mark.realdata

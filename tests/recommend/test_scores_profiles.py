@@ -11,7 +11,12 @@ from servicekit.recommend import feature_contributions, feature_scores, user_pro
 def test_feature_scores_is_exactly_the_formula() -> None:
     rng = np.random.default_rng(0)
     weights, features = rng.random((4, 3)), rng.random((5, 3))
-    expected = np.array([[sum(weights[u, j] * features[i, j] for j in range(3)) for i in range(5)] for u in range(4)])
+    expected = np.array(
+        [
+            [sum(weights[u, j] * features[i, j] for j in range(3)) for i in range(5)]
+            for u in range(4)
+        ]
+    )
     np.testing.assert_allclose(feature_scores(weights, features), expected, rtol=1e-14)
     np.testing.assert_allclose(
         feature_scores(sp.csr_matrix(weights), sp.csr_matrix(features)), expected, rtol=1e-14
@@ -33,9 +38,13 @@ def test_profiles_are_rating_weighted_means_and_alternatives() -> None:
     np.testing.assert_allclose(
         user_profiles(ratings, features, normalize=False), [[3.0, 1.0], [0.0, 0.0]]
     )
-    np.testing.assert_allclose(user_profiles(ratings, features, weighting="binary"), [[0.5, 0.5], [0, 0]])
+    np.testing.assert_allclose(
+        user_profiles(ratings, features, weighting="binary"), [[0.5, 0.5], [0, 0]]
+    )
     # centered: ratings 3 and 1 around the mean 2 become +1 and -1.
-    np.testing.assert_allclose(user_profiles(ratings, features, weighting="centered"), [[0.5, -0.5], [0, 0]])
+    np.testing.assert_allclose(
+        user_profiles(ratings, features, weighting="centered"), [[0.5, -0.5], [0, 0]]
+    )
 
 
 def test_profiles_reject_misaligned_features() -> None:

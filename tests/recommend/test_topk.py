@@ -9,7 +9,9 @@ from servicekit.recommend import TopK, feature_scores, top_k
 from servicekit.recommend.topk import default_block_size
 
 
-def brute_force(scores: np.ndarray, k: int, exclude: sp.csr_matrix | None) -> tuple[np.ndarray, np.ndarray]:
+def brute_force(
+    scores: np.ndarray, k: int, exclude: sp.csr_matrix | None
+) -> tuple[np.ndarray, np.ndarray]:
     scores = scores.astype(np.float64).copy()
     if exclude is not None:
         scores[exclude.toarray() != 0] = -np.inf
@@ -45,7 +47,8 @@ def test_real_valued_scores_match_brute_force_in_float64() -> None:
     items, scores = brute_force(feature_scores(weights, features), 10, None)
     np.testing.assert_array_equal(top.items, items)
     np.testing.assert_allclose(top.scores, scores, rtol=1e-12)
-    assert top.items.dtype == np.int64 and top.scores.dtype == np.float64
+    assert top.items.dtype == np.int64
+    assert top.scores.dtype == np.float64
 
 
 def test_sparse_inputs_give_the_same_result() -> None:
@@ -61,7 +64,8 @@ def test_sparse_inputs_give_the_same_result() -> None:
 def test_padding_when_fewer_items_than_k() -> None:
     top = top_k([[1.0]], [[2.0], [1.0]], k=4, exclude=sp.csr_matrix([[0, 1]]))
     assert top.items.tolist() == [[0, -1, -1, -1]]
-    assert top.scores[0, 0] == 2.0 and np.isnan(top.scores[0, 1:]).all()
+    assert top.scores[0, 0] == 2.0
+    assert np.isnan(top.scores[0, 1:]).all()
     assert top.item_lists() == [[0]]
     assert len(top.to_frame()) == 1
 
@@ -76,7 +80,9 @@ def test_bad_inputs_name_the_argument() -> None:
         top_k([[1.0, 2.0]], [[1.0]], k=1)
     with pytest.raises(InvalidInputError, match="'k'"):
         top_k([[1.0]], [[1.0]], k=0)
-    with pytest.raises(InvalidInputError, match=r"'exclude' must have shape \(users, items\) = \(1, 1\)"):
+    with pytest.raises(
+        InvalidInputError, match=r"'exclude' must have shape \(users, items\) = \(1, 1\)"
+    ):
         top_k([[1.0]], [[1.0]], exclude=sp.csr_matrix((2, 1)))
     with pytest.raises(InvalidInputError, match="'user_weights' must be finite"):
         top_k([[np.nan]], [[1.0]])
@@ -91,4 +97,5 @@ def test_topk_result_is_frozen() -> None:
     top = TopK(np.array([[0]]), np.array([[1.0]]))
     with pytest.raises(AttributeError):
         top.items = np.array([[1]])  # type: ignore[misc]
-    assert top.k == 1 and top.n_users == 1
+    assert top.k == 1
+    assert top.n_users == 1

@@ -76,7 +76,8 @@ class Matrix(Constraint):
                 ctx.fail(f"must be {self.describe()}", described(f"values of dtype {arr.dtype}"))
             if arr.ndim != 2:
                 ctx.fail(
-                    f"must be {self.describe()}", described(f"a {arr.ndim}-d array of shape {arr.shape}")
+                    f"must be {self.describe()}",
+                    described(f"a {arr.ndim}-d array of shape {arr.shape}"),
                 )
             out = arr if arr.dtype == np.float32 else arr.astype(np.float64)
             _check_numbers(out, ctx, self.low)

@@ -84,34 +84,56 @@ def hybrid_top_k(
     array([[2],
            [2]])
     """
+    user_weights_: Any = user_weights
+    item_features_: Any = item_features
     matrix = interactions.matrix
     n_users, n_items = matrix.shape
-    if user_weights.shape[0] != n_users:
-        fail("hybrid_top_k", "interactions", f"must have one row per user of 'user_weights' "
-             f"({user_weights.shape[0]})", described(f"{n_users} rows"))
-    if item_features.shape[0] != n_items:
-        fail("hybrid_top_k", "item_features", f"must have one row per item of 'interactions' "
-             f"({n_items})", described(f"{item_features.shape[0]} rows"))
+    if user_weights_.shape[0] != n_users:
+        fail(
+            "hybrid_top_k",
+            "interactions",
+            f"must have one row per user of 'user_weights' ({user_weights_.shape[0]})",
+            described(f"{n_users} rows"),
+        )
+    if item_features_.shape[0] != n_items:
+        fail(
+            "hybrid_top_k",
+            "item_features",
+            f"must have one row per item of 'interactions' ({n_items})",
+            described(f"{item_features_.shape[0]} rows"),
+        )
     if similarity.shape != (n_items, n_items):
-        fail("hybrid_top_k", "similarity", f"must be items x items ({n_items}, {n_items})",
-             described(f"shape {similarity.shape}"))
+        fail(
+            "hybrid_top_k",
+            "similarity",
+            f"must be items x items ({n_items}, {n_items})",
+            described(f"shape {similarity.shape}"),
+        )
     width = padded_width(n_items, k)
-    features_t = pad_rows(item_features, width).T
+    features_t = pad_rows(item_features_, width).T
     weights = pad_rows(similarity.T, width).T
-    features_t = features_t.tocsr() if sp.issparse(features_t) else np.asarray(features_t, dtype=np.float64)
+    features_t = (
+        features_t.tocsr() if sp.issparse(features_t) else np.asarray(features_t, dtype=np.float64)
+    )
     weights = weights.tocsr() if sp.issparse(weights) else np.asarray(weights, dtype=np.float64)
 
     def score_block(start: int, stop: int) -> Any:
-        content = _dense(user_weights[start:stop] @ features_t)
+        content = _dense(user_weights_[start:stop] @ features_t)
         collaborative = _dense(matrix[start:stop] @ weights)
         out = scale_rows(content)
         out *= 1.0 - weight
         out += weight * scale_rows(collaborative)
         return out
 
-    return blocked_top_k(score_block, n_users, n_items, k,
-                         exclude=matrix if exclude_seen else None,
-                         block_size=block_size, itemsize=8)
+    return blocked_top_k(
+        score_block,
+        n_users,
+        n_items,
+        k,
+        exclude=matrix if exclude_seen else None,
+        block_size=block_size,
+        itemsize=8,
+    )
 
 
 def _dense(product: Any) -> Any:
@@ -160,5 +182,6 @@ def popularity_top_k(
     def score_block(start: int, stop: int) -> Any:
         return np.tile(row, (stop - start, 1))
 
-    return blocked_top_k(score_block, n_users, n_items, k,
-                         exclude=matrix if exclude_seen else None, itemsize=8)
+    return blocked_top_k(
+        score_block, n_users, n_items, k, exclude=matrix if exclude_seen else None, itemsize=8
+    )

@@ -70,8 +70,12 @@ class Interactions:
             ("item_ids", item_ids, self.matrix.shape[1]),
         ):
             if ids.ndim != 1 or len(ids) != length:
-                fail("Interactions", name, f"must hold one id per matrix {name[:4]} ({length})",
-                     described(f"shape {ids.shape}"))
+                fail(
+                    "Interactions",
+                    name,
+                    f"must hold one id per matrix {name[:4]} ({length})",
+                    described(f"shape {ids.shape}"),
+                )
             if len(pd.unique(ids)) != len(ids):
                 fail("Interactions", name, "must not repeat an id", described("a repeated id"))
         object.__setattr__(self, "user_ids", user_ids)
@@ -139,8 +143,12 @@ class Interactions:
         for argument, column in (("user", user), ("item", item)):
             missing = frame[column].isna().to_numpy()
             if missing.any():
-                fail("Interactions.from_frame", argument, "must name a column without missing ids",
-                     described(f"missing id in column {column!r} at row {int(np.argmax(missing))}"))
+                fail(
+                    "Interactions.from_frame",
+                    argument,
+                    "must name a column without missing ids",
+                    described(f"missing id in column {column!r} at row {int(np.argmax(missing))}"),
+                )
         user_ids, rows = np.unique(frame[user].to_numpy(), return_inverse=True)
         item_ids, cols = np.unique(frame[item].to_numpy(), return_inverse=True)
         if rating is None:
@@ -150,15 +158,21 @@ class Interactions:
             bad = (series.isna() | ~np.isfinite(series) | (series < 0)).to_numpy()
             if bad.any():
                 position = int(np.argmax(bad))
-                fail("Interactions.from_frame", "rating",
-                     f"must name a column of finite ratings >= 0 (column {rating!r})",
-                     described(f"{frame[rating].iloc[position]!r} at row {position}"))
+                fail(
+                    "Interactions.from_frame",
+                    "rating",
+                    f"must name a column of finite ratings >= 0 (column {rating!r})",
+                    described(f"{frame[rating].iloc[position]!r} at row {position}"),
+                )
             values = series.to_numpy(dtype=np.float64)
             pairs = rows.astype(np.int64) * len(item_ids) + cols
             if len(np.unique(pairs)) != len(pairs):
-                fail("Interactions.from_frame", "frame",
-                     "must rate each (user, item) pair at most once",
-                     described("a repeated (user, item) pair"))
+                fail(
+                    "Interactions.from_frame",
+                    "frame",
+                    "must rate each (user, item) pair at most once",
+                    described("a repeated (user, item) pair"),
+                )
         matrix = sp.coo_matrix(
             (values, (rows.ravel(), cols.ravel())), shape=(len(user_ids), len(item_ids))
         ).tocsr()
@@ -174,7 +188,9 @@ class Interactions:
         if not wanted:
             fail(function, argument, f"must hold at least one {which} id", described("0 ids"))
         index = pd.Index(known)
-        positions = index.get_indexer(pd.Index(wanted, dtype=object if known.dtype == object else None))
+        positions = index.get_indexer(
+            pd.Index(wanted, dtype=object if known.dtype == object else None)
+        )
         if (positions < 0).any():
             missing = wanted[int(np.argmax(positions < 0))]
             fail(function, argument, f"must hold known {which} ids", missing)
@@ -220,9 +236,10 @@ class Interactions:
         0    a    y     2.0
         """
         coo = self.matrix.tocoo()
-        return pd.DataFrame(
+        frame: pd.DataFrame = pd.DataFrame(
             {"user": self.user_ids[coo.row], "item": self.item_ids[coo.col], "rating": coo.data}
         )
+        return frame
 
     def items_of_users(self) -> list[list[Hashable]]:
         """Each user's items (original ids), in item order; for the ranking metrics.
@@ -234,7 +251,10 @@ class Interactions:
         [['x', 'y'], ['y']]
         """
         m = self.matrix
-        return [self.item_ids[m.indices[m.indptr[u] : m.indptr[u + 1]]].tolist() for u in range(self.n_users)]
+        return [
+            self.item_ids[m.indices[m.indptr[u] : m.indptr[u + 1]]].tolist()
+            for u in range(self.n_users)
+        ]
 
     @validated(top=InstanceOf(object), users=InstanceOf(object, optional=True), drop_padding=Flag())
     def recommendations(
@@ -270,27 +290,45 @@ class Interactions:
         from servicekit.recommend.topk import TopK
 
         if not isinstance(top, TopK):
-            fail("Interactions.recommendations", "top", "must be a TopK", described(type(top).__name__))
+            fail(
+                "Interactions.recommendations",
+                "top",
+                "must be a TopK",
+                described(type(top).__name__),
+            )
         if users is None:
             if top.items.shape[0] != self.n_users:
-                fail("Interactions.recommendations", "top",
-                     f"must have one row per user ({self.n_users}) when 'users' is not given",
-                     described(f"{top.items.shape[0]} rows"))
+                fail(
+                    "Interactions.recommendations",
+                    "top",
+                    f"must have one row per user ({self.n_users}) when 'users' is not given",
+                    described(f"{top.items.shape[0]} rows"),
+                )
             user_ids = self.user_ids
         else:
-            user_ids = self.user_ids[self._positions(users, "users", "Interactions.recommendations", "user")]
+            user_ids = self.user_ids[
+                self._positions(users, "users", "Interactions.recommendations", "user")
+            ]
             if len(user_ids) != top.items.shape[0]:
-                fail("Interactions.recommendations", "users", f"must name the {top.items.shape[0]} rows of 'top'",
-                     described(f"{len(user_ids)} ids"))
+                fail(
+                    "Interactions.recommendations",
+                    "users",
+                    f"must name the {top.items.shape[0]} rows of 'top'",
+                    described(f"{len(user_ids)} ids"),
+                )
         if top.items.size and int(top.items.max()) >= self.n_items:
-            fail("Interactions.recommendations", "top", f"must hold item positions < {self.n_items}",
-                 int(top.items.max()))
+            fail(
+                "Interactions.recommendations",
+                "top",
+                f"must hold item positions < {self.n_items}",
+                int(top.items.max()),
+            )
         n_users, k = top.items.shape
         items = top.items.ravel()
         keep = items >= 0 if drop_padding else np.ones(items.shape, dtype=bool)
         item_ids = np.empty(items.shape, dtype=object)
         item_ids[items >= 0] = self.item_ids[items[items >= 0]]
-        frame = pd.DataFrame(
+        frame: pd.DataFrame = pd.DataFrame(
             {
                 "user": np.repeat(user_ids, k)[keep],
                 "rank": np.tile(np.arange(1, k + 1), n_users)[keep],

@@ -40,9 +40,7 @@ _RELEVANT = ItemLists(same_length_as="recommended")
 _K = Interval(kind="int", low=1)
 
 
-def _per_user(
-    recommended: list[list[Hashable]], relevant: list[list[Hashable]], k: int, metric: str
-) -> FloatArray:
+def _per_user(recommended: Any, relevant: Any, k: int, metric: str) -> FloatArray:
     out = np.full(len(recommended), np.nan)
     discounts = 1.0 / np.log2(np.arange(2, k + 2))
     for user, (ranked, wanted) in enumerate(zip(recommended, relevant, strict=True)):
@@ -68,13 +66,19 @@ def _summarise(values: FloatArray, per_user: bool, function: str) -> Any:
         return values
     scored = ~np.isnan(values)
     if not scored.any():
-        fail(function, "relevant", "must give at least one user a relevant item",
-             described("no relevant items"))
+        fail(
+            function,
+            "relevant",
+            "must give at least one user a relevant item",
+            described("no relevant items"),
+        )
     return float(values[scored].mean())
 
 
 @validated(recommended=_RECOMMENDED, relevant=_RELEVANT, k=_K, per_user=Flag())
-def precision_at_k(recommended: Lists, relevant: Lists, k: int = 10, *, per_user: bool = False) -> Any:
+def precision_at_k(
+    recommended: Lists, relevant: Lists, k: int = 10, *, per_user: bool = False
+) -> Any:
     """Precision@k: the share of the k recommendations that are relevant.
 
     ``P@k(u) = |top_k(u) ∩ relevant(u)| / k``, averaged over users with relevant items.
@@ -184,10 +188,15 @@ def catalog_coverage(recommended: Lists, catalog: int, k: int = 10) -> float:
     >>> catalog_coverage([["a", "b"], ["a", "c"]], catalog=10, k=2)
     0.3
     """
-    distinct = {item for ranked in recommended for item in ranked[:k]}
+    lists: Any = recommended
+    distinct = {item for ranked in lists for item in ranked[:k]}
     if len(distinct) > catalog:
-        fail("catalog_coverage", "catalog", f"must be at least the {len(distinct)} distinct "
-             "items recommended", catalog)
+        fail(
+            "catalog_coverage",
+            "catalog",
+            f"must be at least the {len(distinct)} distinct items recommended",
+            catalog,
+        )
     return len(distinct) / catalog
 
 
@@ -224,8 +233,12 @@ def ranking_report(
     precision = _per_user(recommended, relevant, k, "precision")
     scored = ~np.isnan(precision)
     if not scored.any():
-        fail("ranking_report", "relevant", "must give at least one user a relevant item",
-             described("no relevant items"))
+        fail(
+            "ranking_report",
+            "relevant",
+            "must give at least one user a relevant item",
+            described("no relevant items"),
+        )
     row: dict[str, Any] = {"k": k, "precision": float(precision[scored].mean())}
     for name, metric in (("recall", "recall"), ("ndcg", "ndcg"), ("map", "ap")):
         row[name] = float(np.nanmean(_per_user(recommended, relevant, k, metric)))
@@ -234,4 +247,5 @@ def ranking_report(
     )
     row["users_scored"] = int(scored.sum())
     row["users_excluded"] = int((~scored).sum())
-    return pd.DataFrame([row])
+    frame: pd.DataFrame = pd.DataFrame([row])
+    return frame

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Hashable, Sequence
 from typing import Any
 
@@ -10,7 +11,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from servicekit._persistence import Document, encode_array, write_document
-from servicekit._typing import ArrayLike, FloatArray, IntArray
+from servicekit._typing import ArrayLike, FloatArray
 from servicekit._validation import (
     Array,
     Flag,
@@ -130,12 +131,14 @@ class Recommender:
     @property
     def user_ids(self) -> np.ndarray[Any, Any]:
         """The known users' ids."""
-        return self._user_ids.copy()
+        ids: np.ndarray[Any, Any] = self._user_ids.copy()
+        return ids
 
     @property
     def item_ids(self) -> np.ndarray[Any, Any]:
         """The catalogue's item ids."""
-        return self._item_ids.copy()
+        ids: np.ndarray[Any, Any] = self._item_ids.copy()
+        return ids
 
     @property
     def options(self) -> dict[str, Any]:
@@ -202,7 +205,8 @@ class Recommender:
         columns["rank"] = np.tile(np.arange(1, k + 1), n_rows)[keep]
         columns["item"] = self._item_ids[items]
         columns["score"] = top.scores.ravel()[keep]
-        return pd.DataFrame(columns)
+        frame: pd.DataFrame = pd.DataFrame(columns)
+        return frame
 
     @validated(user_ids=InstanceOf(object), k=Interval(kind="int", low=1), exclude_seen=Flag())
     def recommend(
@@ -299,24 +303,38 @@ class Recommender:
         if liked_item_ids is not None:
             liked = self.interactions._positions(liked_item_ids, "liked_item_ids", name, "item")
             history = sp.csr_matrix(
-                (np.ones(len(set(liked.tolist()))), ([0] * len(set(liked.tolist())), sorted(set(liked.tolist())))),
+                (
+                    np.ones(len(set(liked.tolist()))),
+                    ([0] * len(set(liked.tolist())), sorted(set(liked.tolist()))),
+                ),
                 shape=(1, n_items),
             )
         profiles = None
-        if feature_weights is not None:
+        weights_given: Any = feature_weights
+        if weights_given is not None:
             if self._method not in _USES_FEATURES or self._features is None:
-                fail(name, "feature_weights", f"needs a model with item features, not {self._method!r}",
-                     described("feature weights"))
-            if feature_weights.shape != (self._features.shape[1],):
-                fail(name, "feature_weights", f"must hold one weight per feature ({self._features.shape[1]})",
-                     described(f"{feature_weights.shape[0]} weights"))
-            profiles = feature_weights[None, :]
+                fail(
+                    name,
+                    "feature_weights",
+                    f"needs a model with item features, not {self._method!r}",
+                    described("feature weights"),
+                )
+            if weights_given.shape != (self._features.shape[1],):
+                fail(
+                    name,
+                    "feature_weights",
+                    f"must hold one weight per feature ({self._features.shape[1]})",
+                    described(f"{weights_given.shape[0]} weights"),
+                )
+            profiles = weights_given[None, :]
         elif self._features is not None:
             profiles = user_profiles(history, self._features, weighting="binary")
         top = self._top(history.tocsr(), profiles, k, True)
         return self._frame(top, None)
 
-    @validated(user_id=InstanceOf(object), item_id=InstanceOf(object), n=Interval(kind="int", low=1))
+    @validated(
+        user_id=InstanceOf(object), item_id=InstanceOf(object), n=Interval(kind="int", low=1)
+    )
     def explain(self, user_id: Hashable, item_id: Hashable, *, n: int = 10) -> pd.DataFrame:
         """The terms of one score that contributed most, largest magnitude first.
 
@@ -354,20 +372,36 @@ class Recommender:
         item = int(data._positions(item_id, "item_id", name, "item")[0])
         parts: list[pd.DataFrame] = []
         if self._method == "popular":
-            parts.append(pd.DataFrame({"part": ["popularity"], "term": ["interactions"],
-                                       "user_value": [1.0], "item_value": [self._popularity[item]],
-                                       "contribution": [self._popularity[item]]}))
-        if self._method in _USES_FEATURES and self._profiles is not None and self._features is not None:
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "part": ["popularity"],
+                        "term": ["interactions"],
+                        "user_value": [1.0],
+                        "item_value": [self._popularity[item]],
+                        "contribution": [self._popularity[item]],
+                    }
+                )
+            )
+        if (
+            self._method in _USES_FEATURES
+            and self._profiles is not None
+            and self._features is not None
+        ):
             weights, values = self._profiles[user], self._features[item]
             terms = weights * values
             order = np.argsort(-np.abs(terms), kind="stable")[:n]
-            parts.append(pd.DataFrame({
-                "part": "features",
-                "term": [self._feature_names[j] for j in order],
-                "user_value": weights[order],
-                "item_value": values[order],
-                "contribution": terms[order],
-            }))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "part": "features",
+                        "term": [self._feature_names[j] for j in order],
+                        "user_value": weights[order],
+                        "item_value": values[order],
+                        "contribution": terms[order],
+                    }
+                )
+            )
         if self._method in _USES_WEIGHTS:
             start, stop = self._seen.indptr[user], self._seen.indptr[user + 1]
             sources = self._seen.indices[start:stop]
@@ -377,14 +411,18 @@ class Recommender:
             links = column[sources]
             terms = ratings * links
             order = np.argsort(-np.abs(terms), kind="stable")[:n]
-            parts.append(pd.DataFrame({
-                "part": "collaborative",
-                "term": self._item_ids[sources[order]],
-                "user_value": ratings[order],
-                "item_value": links[order],
-                "contribution": terms[order],
-            }))
-        frame = pd.concat(parts, ignore_index=True)
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "part": "collaborative",
+                        "term": self._item_ids[sources[order]],
+                        "user_value": ratings[order],
+                        "item_value": links[order],
+                        "contribution": terms[order],
+                    }
+                )
+            )
+        frame: pd.DataFrame = pd.concat(parts, ignore_index=True)
         frame["term"] = frame["term"].infer_objects()
         return frame
 
@@ -442,10 +480,22 @@ class Recommender:
         servicekit.errors.ModelFormatError: servicekit.Recommender model file: field 'version' must be 1 (the version this servicekit reads), got 9
         """
         doc = Document(text, FORMAT, FORMAT_VERSION)
-        doc.expect_keys({
-            "format", "version", "checksum", "method", "user_ids", "item_ids", "interactions",
-            "features", "feature_names", "profiles", "weights", "options",
-        })
+        doc.expect_keys(
+            {
+                "format",
+                "version",
+                "checksum",
+                "method",
+                "user_ids",
+                "item_ids",
+                "interactions",
+                "features",
+                "feature_names",
+                "profiles",
+                "weights",
+                "options",
+            }
+        )
         method = doc.text("method", options=METHODS)
         user_ids = _ids(doc, "user_ids")
         item_ids = _ids(doc, "item_ids")
@@ -472,8 +522,15 @@ class Recommender:
         options = doc.mapping("options")
         doc.verify_checksum()
         interactions = Interactions(seen, np.asarray(user_ids), np.asarray(item_ids), _checked=True)
-        return cls(method=method, interactions=interactions, features=features,
-                   feature_names=names, profiles=profiles, weights=weights, options=options)
+        return cls(
+            method=method,
+            interactions=interactions,
+            features=features,
+            feature_names=names,
+            profiles=profiles,
+            weights=weights,
+            options=options,
+        )
 
 
 def _encode_csr(matrix: sp.csr_matrix) -> dict[str, Any]:
@@ -489,18 +546,24 @@ def _decode_csr(doc: Document, shape: tuple[int, int], low: float | None = None)
     if doc.fields.get("shape") != list(shape):
         doc.fail("shape", f"must be {list(shape)}")
     indptr, indices = doc.fields.get("indptr"), doc.fields.get("indices")
-    for key, value in (("indptr", indptr), ("indices", indices)):
-        if not isinstance(value, list) or not all(type(v) is int for v in value):
-            doc.fail(key, "must be a list of integers")
-    assert isinstance(indptr, list) and isinstance(indices, list)
-    if (len(indptr) != shape[0] + 1 or indptr[0] != 0 or indptr[-1] != len(indices)
-            or any(b < a for a, b in zip(indptr, indptr[1:], strict=False))):
+    if not isinstance(indptr, list) or not all(type(v) is int for v in indptr):
+        doc.fail("indptr", "must be a list of integers")
+    if not isinstance(indices, list) or not all(type(v) is int for v in indices):
+        doc.fail("indices", "must be a list of integers")
+    if (
+        len(indptr) != shape[0] + 1
+        or indptr[0] != 0
+        or indptr[-1] != len(indices)
+        or any(b < a for a, b in itertools.pairwise(indptr))
+    ):
         doc.fail("indptr", "is not a valid CSR row index")
     if indices and (min(indices) < 0 or max(indices) >= shape[1]):
         doc.fail("indices", f"must hold column positions < {shape[1]}")
     data = doc.array("data", shape=(len(indices),), low=low)
-    matrix = sp.csr_matrix((np.array(data), np.array(indices, dtype=np.int32),
-                            np.array(indptr, dtype=np.int32)), shape=shape)
+    matrix = sp.csr_matrix(
+        (np.array(data), np.array(indices, dtype=np.int32), np.array(indptr, dtype=np.int32)),
+        shape=shape,
+    )
     matrix.sort_indices()
     return matrix
 
@@ -526,29 +589,50 @@ def _json_ids(ids: np.ndarray[Any, Any], function: str) -> np.ndarray[Any, Any]:
         return np.asarray(values, dtype=object)
     if all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values):
         return np.asarray(values, dtype=np.int64)
-    fail(function, "interactions", "must have user and item ids that are all strings or all "
-         "integers (what a saved model can hold)", described(f"ids of dtype {ids.dtype}"))
+    fail(
+        function,
+        "interactions",
+        "must have user and item ids that are all strings or all "
+        "integers (what a saved model can hold)",
+        described(f"ids of dtype {ids.dtype}"),
+    )
 
 
 def _feature_table(features: pd.DataFrame, item_ids: np.ndarray[Any, Any]) -> tuple[Any, ...]:
     name = "fit_recommender"
     if features.index.has_duplicates:
-        fail(name, "item_features", "must have one row per item id (a unique index)",
-             described("a repeated item id in the index"))
+        fail(
+            name,
+            "item_features",
+            "must have one row per item id (a unique index)",
+            described("a repeated item id in the index"),
+        )
     numeric = features.apply(pd.to_numeric, errors="coerce")
     values = numeric.to_numpy(dtype=np.float64)
     bad = ~np.isfinite(values)
     if bad.any():
         row, col = np.argwhere(bad)[0]
-        fail(name, "item_features", "must hold finite numbers",
-             described(f"{features.iloc[row, col]!r} in column {features.columns[col]!r}"))
+        fail(
+            name,
+            "item_features",
+            "must hold finite numbers",
+            described(f"{features.iloc[row, col]!r} in column {features.columns[col]!r}"),
+        )
     known = pd.Index(item_ids)
     missing = ~known.isin(features.index)
     if missing.any():
-        fail(name, "item_features", "must have a row for every item of 'interactions'",
-             described(f"no row for item {item_ids[int(np.argmax(missing))]!r}"))
+        fail(
+            name,
+            "item_features",
+            "must have a row for every item of 'interactions'",
+            described(f"no row for item {item_ids[int(np.argmax(missing))]!r}"),
+        )
     extra = features.index[~features.index.isin(known)]
-    catalog = np.concatenate([item_ids, np.asarray(sorted(extra.tolist()), dtype=item_ids.dtype)]) if len(extra) else item_ids
+    catalog = (
+        np.concatenate([item_ids, np.asarray(sorted(extra.tolist()), dtype=item_ids.dtype)])
+        if len(extra)
+        else item_ids
+    )
     table = np.ascontiguousarray(numeric.reindex(catalog).to_numpy(dtype=np.float64))
     return table, catalog, tuple(str(c) for c in features.columns)
 
@@ -636,7 +720,9 @@ def fit_recommender(
             fail(name, "item_features", f"must be given for method {method!r}", None)
         features, item_ids, feature_names = _feature_table(item_features, item_ids)
         if len(item_ids) > matrix.shape[1]:
-            matrix = sp.hstack([matrix, sp.csr_matrix((matrix.shape[0], len(item_ids) - matrix.shape[1]))]).tocsr()
+            matrix = sp.hstack(
+                [matrix, sp.csr_matrix((matrix.shape[0], len(item_ids) - matrix.shape[1]))]
+            ).tocsr()
     data = Interactions(matrix, user_ids, item_ids, _checked=True)
     profiles = None if features is None else user_profiles(data, features, weighting=weighting)
     weights: Any = None
@@ -649,8 +735,12 @@ def fit_recommender(
         options.update(metric=metric, shrinkage=shrinkage, top_n=top_n)
         if method == "hybrid":
             options["weight"] = weight
-    return Recommender(method=method, interactions=data, features=features,
-                       feature_names=feature_names, profiles=profiles, weights=weights,
-                       options=options)
-
-
+    return Recommender(
+        method=method,
+        interactions=data,
+        features=features,
+        feature_names=feature_names,
+        profiles=profiles,
+        weights=weights,
+        options=options,
+    )

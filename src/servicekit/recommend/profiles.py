@@ -87,13 +87,14 @@ def user_profiles(
     """
     from servicekit._validation import described, fail
 
+    features: Any = item_features
     matrix = interactions.matrix
-    if matrix.shape[1] != item_features.shape[0]:
+    if matrix.shape[1] != features.shape[0]:
         fail(
             "user_profiles",
             "item_features",
             f"must have one row per item of 'interactions' ({matrix.shape[1]})",
-            described(f"{item_features.shape[0]} rows"),
+            described(f"{features.shape[0]} rows"),
         )
     weights = matrix.copy()
     if weighting == "binary":
@@ -103,7 +104,7 @@ def user_profiles(
         sums = np.asarray(weights.sum(axis=1)).ravel()
         means = np.divide(sums, counts, out=np.zeros_like(sums), where=counts > 0)
         weights.data -= np.repeat(means, counts)
-    product: Any = weights @ item_features
+    product: Any = weights @ features
     profiles = np.asarray(product.toarray() if sp.issparse(product) else product, dtype=np.float64)
     if normalize:
         totals = np.asarray(abs(weights).sum(axis=1)).ravel()

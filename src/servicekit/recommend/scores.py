@@ -52,7 +52,9 @@ def feature_scores(
            [0.29, 0.81],
            [0.46, 0.6 ]])
     """
-    product: Any = user_weights @ item_features.T
+    left: Any = user_weights
+    right: Any = item_features
+    product: Any = left @ right.T
     dense = product.toarray() if sp.issparse(product) else np.asarray(product)
     return np.asarray(dense, dtype=np.float64)
 
@@ -94,15 +96,17 @@ def feature_contributions(
     """
     from servicekit._validation import fail
 
-    if user >= user_weights.shape[0]:
-        fail("feature_contributions", "user", f"must be < {user_weights.shape[0]}", user)
-    if item >= item_features.shape[0]:
-        fail("feature_contributions", "item", f"must be < {item_features.shape[0]}", item)
-    weights = _row(user_weights, user)
-    values = _row(item_features, item)
+    user_weights_: Any = user_weights
+    item_features_: Any = item_features
+    if user >= user_weights_.shape[0]:
+        fail("feature_contributions", "user", f"must be < {user_weights_.shape[0]}", user)
+    if item >= item_features_.shape[0]:
+        fail("feature_contributions", "item", f"must be < {item_features_.shape[0]}", item)
+    weights = _row(user_weights_, user)
+    values = _row(item_features_, item)
     terms = weights * values
     order = np.argsort(-np.abs(terms), kind="stable")
-    return pd.DataFrame(
+    frame: pd.DataFrame = pd.DataFrame(
         {
             "feature": order,
             "user_weight": weights[order],
@@ -110,6 +114,7 @@ def feature_contributions(
             "contribution": terms[order],
         }
     )
+    return frame
 
 
 def _row(matrix: Any, index: int) -> FloatArray:

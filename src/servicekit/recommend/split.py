@@ -71,9 +71,7 @@ def train_test_split_interactions(
     coo = matrix.tocoo()
     parts = []
     for mask in (~in_test, in_test):
-        part = sp.csr_matrix(
-            (coo.data[mask], (coo.row[mask], coo.col[mask])), shape=matrix.shape
-        )
+        part = sp.csr_matrix((coo.data[mask], (coo.row[mask], coo.col[mask])), shape=matrix.shape)
         part.sort_indices()
         parts.append(
             Interactions(part, interactions.user_ids, interactions.item_ids, _checked=True)

@@ -88,7 +88,7 @@ class TopK(ResultMixin):
         """
         n_users, k = self.items.shape
         keep = self.items.ravel() >= 0
-        return pd.DataFrame(
+        frame: pd.DataFrame = pd.DataFrame(
             {
                 "user": np.repeat(np.arange(n_users), k)[keep],
                 "rank": np.tile(np.arange(1, k + 1), n_users)[keep],
@@ -96,6 +96,7 @@ class TopK(ResultMixin):
                 "score": self.scores.ravel()[keep],
             }
         )
+        return frame
 
 
 def default_block_size(n_users: int, n_items: int, itemsize: int = 4) -> int:
@@ -222,7 +223,9 @@ def pad_rows(matrix: Any, rows: int) -> Any:
     if extra <= 0:
         return matrix
     if sp.issparse(matrix):
-        return sp.vstack([matrix, sp.csr_matrix((extra, matrix.shape[1]), dtype=matrix.dtype)]).tocsr()
+        return sp.vstack(
+            [matrix, sp.csr_matrix((extra, matrix.shape[1]), dtype=matrix.dtype)]
+        ).tocsr()
     return np.vstack([matrix, np.zeros((extra, matrix.shape[1]), dtype=matrix.dtype)])
 
 
@@ -291,7 +294,8 @@ def top_k(
     array([[ 2,  1, -1],
            [ 2,  0,  1]])
     """
-    users, items_ = user_weights, item_features
+    users: Any = user_weights
+    items_: Any = item_features
     single = _dtype(users) == np.float32 and _dtype(items_) == np.float32
     dtype = np.float32 if single else np.float64
     n_users, n_items = users.shape[0], items_.shape[0]
