@@ -34,8 +34,8 @@ from servicekit.recommend.topk import TopK, top_k
 
 __all__ = [
     "DEFAULT_MAX_ITEMS",
-    "METHODS",
     "Interactions",
+    "METHODS",
     "Recommender",
     "TopK",
     "average_precision_at_k",

@@ -137,9 +137,7 @@ class InteractionsArg(Constraint):
         if not sp.issparse(matrix):
             matrix = sp.csr_matrix(matrix)
         matrix = as_csr(matrix).astype(np.float64)
-        return Interactions(
-            matrix, np.arange(matrix.shape[0]), np.arange(matrix.shape[1]), _checked=True
-        )
+        return Interactions(matrix, np.arange(matrix.shape[0]), np.arange(matrix.shape[1]))
 
     def invalid_values(self, valid: Any) -> Iterator[tuple[str, Any]]:
         yield from super().invalid_values(valid)

@@ -8,7 +8,7 @@ to the original ids.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -56,14 +56,12 @@ class Interactions:
     matrix: sp.csr_matrix
     user_ids: np.ndarray[Any, Any]
     item_ids: np.ndarray[Any, Any]
-    _checked: bool = field(default=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if not self._checked:
-            matrix = sp.csr_matrix(self.matrix, dtype=np.float64)
-            matrix.sum_duplicates()
-            matrix.sort_indices()
-            object.__setattr__(self, "matrix", matrix)
+        matrix = sp.csr_matrix(self.matrix, dtype=np.float64)
+        matrix.sum_duplicates()  # no-ops on a canonical matrix
+        matrix.sort_indices()
+        object.__setattr__(self, "matrix", matrix)
         user_ids, item_ids = np.asarray(self.user_ids), np.asarray(self.item_ids)
         for name, ids, length in (
             ("user_ids", user_ids, self.matrix.shape[0]),
@@ -80,7 +78,6 @@ class Interactions:
                 fail("Interactions", name, "must not repeat an id", described("a repeated id"))
         object.__setattr__(self, "user_ids", user_ids)
         object.__setattr__(self, "item_ids", item_ids)
-        object.__setattr__(self, "_checked", True)
 
     def __repr__(self) -> str:
         return (
@@ -179,7 +176,7 @@ class Interactions:
         if rating is None:
             matrix.data[:] = 1.0  # tocsr() summed repeated implicit rows
         matrix.sort_indices()
-        return cls(matrix, user_ids, item_ids, _checked=True)
+        return cls(matrix, user_ids, item_ids)
 
     # ---------------------------------------------------------------- id mapping
     def _positions(self, ids: Any, argument: str, function: str, which: str) -> IntArray:

@@ -148,7 +148,7 @@ class Recommender:
     @property
     def interactions(self) -> Interactions:
         """The training interactions (users × catalogue items)."""
-        return Interactions(self._seen, self._user_ids, self._item_ids, _checked=True)
+        return Interactions(self._seen, self._user_ids, self._item_ids)
 
     # ------------------------------------------------------------------ scoring
     def _scores(self, history: sp.csr_matrix, profiles: FloatArray | None, width: int) -> Any:
@@ -521,7 +521,7 @@ class Recommender:
             doc.fail("weights", f"must be null for method {method!r}")
         options = doc.mapping("options")
         doc.verify_checksum()
-        interactions = Interactions(seen, np.asarray(user_ids), np.asarray(item_ids), _checked=True)
+        interactions = Interactions(seen, np.asarray(user_ids), np.asarray(item_ids))
         return cls(
             method=method,
             interactions=interactions,
@@ -723,7 +723,7 @@ def fit_recommender(
             matrix = sp.hstack(
                 [matrix, sp.csr_matrix((matrix.shape[0], len(item_ids) - matrix.shape[1]))]
             ).tocsr()
-    data = Interactions(matrix, user_ids, item_ids, _checked=True)
+    data = Interactions(matrix, user_ids, item_ids)
     profiles = None if features is None else user_profiles(data, features, weighting=weighting)
     weights: Any = None
     options: dict[str, Any] = {"weighting": weighting}

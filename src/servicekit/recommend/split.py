@@ -73,7 +73,5 @@ def train_test_split_interactions(
     for mask in (~in_test, in_test):
         part = sp.csr_matrix((coo.data[mask], (coo.row[mask], coo.col[mask])), shape=matrix.shape)
         part.sort_indices()
-        parts.append(
-            Interactions(part, interactions.user_ids, interactions.item_ids, _checked=True)
-        )
+        parts.append(Interactions(part, interactions.user_ids, interactions.item_ids))
     return parts[0], parts[1]
