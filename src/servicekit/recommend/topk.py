@@ -154,15 +154,31 @@ def select_top_k(block: Any, n_items: int, k: int, groups: int) -> tuple[IntArra
             order = np.lexsort((candidates, -values), axis=1)[:, :kk]
             items[fast, :kk] = np.take_along_axis(candidates, order, axis=1)
             scores[fast, :kk] = np.take_along_axis(values, order, axis=1)
-    for row in np.flatnonzero(exact):
-        values = block[row, :n_items]
-        order = np.argsort(-values, kind="stable")[:kk]
-        items[row, :kk] = order
-        scores[row, :kk] = values[order]
+    tied = np.flatnonzero(exact)
+    if tied.size:
+        items[tied, :kk], scores[tied, :kk] = _tie_aware_top_k(block[tied, :n_items], kk)
     padding = ~np.isfinite(scores)
     items[padding] = -1
     scores[padding] = np.nan
     return items, scores
+
+
+def _tie_aware_top_k(rows: Any, k: int) -> tuple[IntArray, FloatArray]:
+    """Exact k best per row when values tie at the k-th place (vectorised, no full sort).
+
+    With t the k-th largest value of a row, every entry above t is in, and the
+    remaining places go to the entries equal to t with the lowest column indices.
+    """
+    n = rows.shape[1]
+    kth = np.partition(rows, n - k, axis=1)[:, n - k][:, None]
+    above = rows > kth
+    need = k - above.sum(axis=1, keepdims=True)
+    equal = rows == kth
+    chosen = above | (equal & (np.cumsum(equal, axis=1) <= need))
+    columns = np.nonzero(chosen)[1].reshape(rows.shape[0], k)  # row-major: sorted per row
+    values = np.take_along_axis(rows, columns, axis=1)
+    order = np.lexsort((columns, -values), axis=1)
+    return np.take_along_axis(columns, order, axis=1), np.take_along_axis(values, order, axis=1)
 
 
 def blocked_top_k(
