@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from servicekit.errors import InvalidInputError, ModelFormatError
-from servicekit.recommend import METHODS, Recommender, fit_recommender
+from servicekit.recommend import Recommender, fit_recommender
+from servicekit.recommend.model import METHODS
 from tests.recommend import small
 
 

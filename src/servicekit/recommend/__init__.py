@@ -25,7 +25,7 @@ from servicekit.recommend.metrics import (
     ranking_report,
     recall_at_k,
 )
-from servicekit.recommend.model import METHODS, Recommender, fit_recommender
+from servicekit.recommend.model import Recommender, fit_recommender
 from servicekit.recommend.profiles import user_profiles
 from servicekit.recommend.scores import feature_contributions, feature_scores
 from servicekit.recommend.similarity import collaborative_top_k, item_similarity
@@ -35,7 +35,6 @@ from servicekit.recommend.topk import TopK, top_k
 __all__ = [
     "DEFAULT_MAX_ITEMS",
     "Interactions",
-    "METHODS",
     "Recommender",
     "TopK",
     "average_precision_at_k",
