@@ -88,9 +88,25 @@ def test_bad_inputs_name_the_argument() -> None:
         top_k([[np.nan]], [[1.0]])
 
 
-def test_default_block_stays_under_a_tenth_of_the_dense_matrix() -> None:
-    for n_users, n_items in ((160, 10), (100_000, 20_000), (5_000, 200_000)):
-        assert default_block_size(n_users, n_items) * 10 <= n_users
+def test_default_block_stays_under_a_fortieth_of_the_users() -> None:
+    for n_users, n_items in ((400, 10), (100_000, 20_000), (5_000, 200_000)):
+        assert default_block_size(n_users, n_items) * 40 <= n_users
+    assert default_block_size(100, 10) == 100
+
+
+def test_peak_memory_is_about_two_blocks() -> None:
+    import tracemalloc
+
+    rng = np.random.default_rng(3)
+    weights = rng.standard_normal((4_000, 8), dtype=np.float32)
+    features = rng.standard_normal((5_000, 8), dtype=np.float32)
+    tracemalloc.start()
+    top_k(weights, features, k=10)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    block = default_block_size(4_000, 5_000) * 5_008 * 4
+    assert peak < 3 * block
+    assert peak < 0.1 * 4 * 4_000 * 5_000
 
 
 def test_topk_result_is_frozen() -> None:

@@ -103,8 +103,8 @@ def default_block_size(n_users: int, n_items: int, itemsize: int = 4) -> int:
     """Users per block when ``block_size`` is not given.
 
     About :data:`DEFAULT_BLOCK_BYTES` of scores per block (cache-friendly), at least 8
-    and at most a twentieth of the users (so a few blocks stay far below the dense
-    score matrix) unless there are fewer than 160 users.
+    users, and at most a fortieth of the users when there are 400 or more, so the two
+    blocks alive at a time stay under a twentieth of the dense score matrix.
 
     Examples
     --------
@@ -114,7 +114,7 @@ def default_block_size(n_users: int, n_items: int, itemsize: int = 4) -> int:
     50
     """
     by_bytes = max(8, DEFAULT_BLOCK_BYTES // max(1, n_items * itemsize))
-    cap = n_users if n_users < 160 else max(8, n_users // 20)
+    cap = n_users if n_users < 400 else max(8, n_users // 40)
     return int(max(1, min(by_bytes, cap)))
 
 
@@ -150,7 +150,7 @@ def select_top_k(block: Any, n_items: int, k: int, groups: int) -> tuple[IntArra
             candidates = (
                 best_groups[fast][:, :, None] + groups * np.arange(per_group)[None, None, :]
             ).reshape(fast.size, kk * per_group)
-            values = np.take_along_axis(block[fast], candidates, axis=1)
+            values = block[fast[:, None], candidates]  # gathers k·c per row, no row copies
             order = np.lexsort((candidates, -values), axis=1)[:, :kk]
             items[fast, :kk] = np.take_along_axis(candidates, order, axis=1)
             scores[fast, :kk] = np.take_along_axis(values, order, axis=1)
@@ -278,8 +278,10 @@ def top_k(
         Items not to recommend (e.g. already seen): every stored entry is excluded.
     block_size : int, optional
         Users per block. The default keeps a block of scores near 8 MiB and at most a
-        twentieth of the users, so peak memory stays below a tenth of the dense
-        float32 score matrix for any problem with 160 users or more.
+        fortieth of the users. Peak memory is about two blocks of scores, a padded
+        copy of ``item_features`` and the n_users × k result: under a tenth of the
+        dense float32 score matrix whenever there are at least 400 users and
+        80 × n_features users.
 
     Returns
     -------
