@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "kpi": ("metrics", "KPI report (times, resolution, CSAT, backlog) of a CSV of tickets"),
     "churn": ("churn", "fit, score and read logistic churn models"),
     "classify": ("classify", "train a question classifier, or classify questions"),
+    "recommend": ("recommend", "top-k recommendations per user from a CSV of interactions"),
 }
 
 DEMO_PLAN = """\
