@@ -1,8 +1,16 @@
-"""servicekit.forecast: not yet implemented (its issue is open).
+"""servicekit.forecast: contact-volume forecasts per interval with honest uncertainty.
 
-The subpackage exists so the layout is a map of the architecture; it exports nothing yet.
+:func:`arrival_counts` turns raw arrival instants into counts per interval;
+:func:`forecast_arrivals` forecasts the next days per interval with a predictive
+distribution (:class:`ArrivalForecast`: mean, quantiles, intervals, intraday
+:meth:`~ArrivalForecast.update`); :func:`backtest` and :func:`compare_methods`
+evaluate methods with rolling origins.
 """
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from servicekit.forecast.backtest import backtest, compare_methods
+from servicekit.forecast.distribution import ArrivalForecast
+from servicekit.forecast.model import forecast_arrivals
+
+__all__ = ["ArrivalForecast", "backtest", "compare_methods", "forecast_arrivals"]
