@@ -10,7 +10,8 @@ evaluate methods with rolling origins.
 from __future__ import annotations
 
 from servicekit.forecast.backtest import backtest, compare_methods
+from servicekit.forecast.counts import arrival_counts
 from servicekit.forecast.distribution import ArrivalForecast
 from servicekit.forecast.model import forecast_arrivals
 
-__all__ = ["ArrivalForecast", "backtest", "compare_methods", "forecast_arrivals"]
+__all__ = ["ArrivalForecast", "arrival_counts", "backtest", "compare_methods", "forecast_arrivals"]

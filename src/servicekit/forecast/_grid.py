@@ -102,7 +102,7 @@ class CountSeries(Constraint):
             position = int(np.flatnonzero(bad)[0])
             ctx.fail("must hold whole-number counts", described(f"{counts[position]} at {index[position]}"))
         gaps = np.diff(index.asi8)
-        step = int(gaps.min())
+        step = int(gaps.min()) if len(gaps) else 1
         off = gaps % step != 0
         if off.any():
             position = int(np.flatnonzero(off)[0]) + 1
@@ -118,7 +118,8 @@ class CountSeries(Constraint):
         yield from super().invalid_values(valid)
         yield "a list", list(valid)
         yield "a RangeIndex", valid.reset_index(drop=True)
-        yield "one interval", valid.iloc[:1]
+        if self.min_len >= 2:
+            yield "one interval", valid.iloc[:1]
         yield "unsorted", valid.iloc[::-1]
         yield "a duplicated interval", pd.concat([valid, valid.iloc[-1:]])
         irregular = valid.copy()

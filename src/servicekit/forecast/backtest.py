@@ -204,7 +204,7 @@ def backtest(
     >>> counts = pd.Series(np.random.default_rng(0).poisson(5, len(index)), index=index)
     >>> table = backtest(counts, method="historical_average", horizon_days=1, step_days=7)
     >>> table.index.tolist()[-1], table.columns.tolist()[:3]
-    ('overall', ['n_intervals', 'rmse', 'mae'])
+    ('overall', ['method', 'n_intervals', 'rmse'])
     """
     origin_days = _origins(history, origins, horizon_days, step_days, "backtest")
     table, pooled = _run(history, origin_days, horizon_days, lead_days, level, method, options)

@@ -226,7 +226,7 @@ class ArrivalForecast(ResultMixin):
         ...                     pd.Series([0.04] * 4, index=index), float("inf"), 0.0)
         >>> morning = pd.Series([130.0, 125.0], index=index[:2])
         >>> f.update(morning).mean.round(1).tolist()  # a busy morning raises the afternoon
-        [117.5, 117.5]
+        [124.5, 124.5]
         """
         index = self.mean.index
         inside = observed.index.isin(index)

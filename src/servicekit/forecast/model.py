@@ -160,7 +160,7 @@ def forecast_arrivals(
     >>> f = forecast_arrivals(counts, horizon_days=1)
     >>> f.mean.index[0], len(f.mean), round(float(f.mean.sum()), 6)
     (Timestamp('2024-01-22 00:00:00'), 24, 80.0)
-    >>> forecast_arrivals(counts, horizon_days=1, method="seasonal_naive").mean.iloc[9]
+    >>> float(forecast_arrivals(counts, horizon_days=1, method="seasonal_naive").mean.iloc[9])
     10.0
     """
     future = _future_index(history, index, horizon_days)
