@@ -18,7 +18,7 @@ import pandas as pd
 from servicekit._typing import FloatArray, IntArray
 from servicekit._validation import Constraint, _Context, described
 
-__all__ = ["CountSeries", "FutureIndex", "Grid", "grid_of", "horizon_index"]
+__all__ = ["CountSeries", "FutureIndex", "Grid", "grid_of", "horizon_index", "nanoseconds"]
 
 _NS_PER_DAY = 86_400 * 1_000_000_000
 
@@ -31,6 +31,12 @@ class Grid:
     origin: pd.Timestamp  # the first interval start; every start is origin + k * step
 
 
+def nanoseconds(index: pd.DatetimeIndex) -> IntArray:
+    """Interval starts as nanoseconds since the epoch, whatever the index's resolution."""
+    out: IntArray = np.asarray(index, dtype="datetime64[ns]").view(np.int64)
+    return out
+
+
 def _describe_index(value: Any) -> Any:
     return described(f"an index of type {type(value.index).__name__}")
 
@@ -41,7 +47,7 @@ def _check_index(index: pd.DatetimeIndex, ctx: _Context, what: str) -> None:
     if index.hasnans:
         position = int(np.flatnonzero(index.isna())[0])
         ctx.fail(f"must not hold NaT in its {what}", described(f"NaT at position {position}"))
-    stamps = index.asi8
+    stamps = nanoseconds(index)
     steps = np.diff(stamps)
     if (steps < 0).any():
         position = int(np.flatnonzero(steps < 0)[0]) + 1
@@ -56,7 +62,7 @@ def _check_index(index: pd.DatetimeIndex, ctx: _Context, what: str) -> None:
 
 def step_of(index: pd.DatetimeIndex) -> int:
     """The grid step in nanoseconds: the smallest gap between consecutive interval starts."""
-    return int(np.diff(index.asi8).min())
+    return int(np.diff(nanoseconds(index)).min())
 
 
 @dataclass(frozen=True)
@@ -101,7 +107,7 @@ class CountSeries(Constraint):
         if bad.any():
             position = int(np.flatnonzero(bad)[0])
             ctx.fail("must hold whole-number counts", described(f"{counts[position]} at {index[position]}"))
-        gaps = np.diff(index.asi8)
+        gaps = np.diff(nanoseconds(index))
         step = int(gaps.min()) if len(gaps) else 1
         off = gaps % step != 0
         if off.any():
@@ -136,7 +142,7 @@ class CountSeries(Constraint):
 
 def keys(index: pd.DatetimeIndex) -> tuple[IntArray, IntArray]:
     """Weekday (Monday = 0) and slot (nanoseconds after midnight) of every interval start."""
-    stamps = index.asi8
+    stamps = nanoseconds(index)
     days = stamps // _NS_PER_DAY
     weekday: IntArray = ((days + 3) % 7).astype(np.int64)  # 1970-01-01 was a Thursday
     slot: IntArray = (stamps - days * _NS_PER_DAY).astype(np.int64)
@@ -152,7 +158,7 @@ def key_codes(index: pd.DatetimeIndex) -> IntArray:
 
 def day_numbers(index: pd.DatetimeIndex) -> IntArray:
     """Days since the epoch of every interval start."""
-    days: IntArray = index.asi8 // _NS_PER_DAY
+    days: IntArray = nanoseconds(index) // _NS_PER_DAY
     return days
 
 

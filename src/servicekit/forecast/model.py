@@ -8,7 +8,13 @@ import numpy as np
 import pandas as pd
 
 from servicekit._validation import Flag, Interval, Options, described, fail, validated
-from servicekit.forecast._grid import CountSeries, horizon_index, key_codes, step_of
+from servicekit.forecast._grid import (
+    CountSeries,
+    horizon_index,
+    key_codes,
+    nanoseconds,
+    step_of,
+)
 from servicekit.forecast.distribution import ArrivalForecast
 from servicekit.forecast.methods.baselines import (
     fit_historical_average,
@@ -42,13 +48,13 @@ def _future_index(history: pd.Series, index: Any, horizon_days: int) -> pd.Datet
         fail(function, "index", "must hold at least one interval", described("an empty index"))
     if index.tz is not None or index.hasnans:
         fail(function, "index", "must hold time-zone-naive interval starts without NaT", described(str(index[:3])))
-    stamps = index.asi8
+    stamps = nanoseconds(index)
     if (np.diff(stamps) <= 0).any():
         fail(function, "index", "must be sorted without duplicates", described(str(index[:3])))
     if index[0] <= history.index[-1]:
         fail(function, "index", f"must start after the history (which ends at {history.index[-1]})", index[0])
     step = step_of(pd.DatetimeIndex(history.index))
-    off = (stamps - history.index[0].value) % step != 0
+    off = (stamps - nanoseconds(pd.DatetimeIndex(history.index[:1]))[0]) % step != 0
     if off.any():
         fail(function, "index", f"must lie on the history's grid (step {pd.Timedelta(step)})", index[int(np.flatnonzero(off)[0])])
     return pd.DatetimeIndex(index.to_numpy(dtype="datetime64[ns]"))
