@@ -48,3 +48,9 @@ CASES = [
         lambda: {"history": _history(), "horizon_days": 1, "origins": ["2024-02-05", "2024-02-08"]},
     ),
 ]
+CASES.append(
+    Case(
+        forecast.staff_for_forecast,
+        lambda: {"forecast": _forecast(), "handle_time": 180, "answer_within": 20},
+    )
+)
