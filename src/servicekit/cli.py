@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "kpi": ("metrics", "KPI report (times, resolution, CSAT, backlog) of a CSV of tickets"),
     "churn": ("churn", "fit, score and read logistic churn models"),
     "classify": ("classify", "train a question classifier, or classify questions"),
+    "forecast": ("forecast", "forecast contacts per interval from a CSV of counts or arrivals"),
 }
 
 DEMO_PLAN = """\
