@@ -60,6 +60,8 @@ def _forecast(args: argparse.Namespace) -> int:
             raise InvalidInputError(
                 f"{flag}: no column {column!r} in {args.file} (columns: {list(table.columns)[:12]})"
             )
+    if table[args.time_column].dtype.kind in "iufb":
+        raise InvalidInputError(f"--time-column: {args.time_column!r} holds numbers, not times")
     try:
         times = pd.to_datetime(table[args.time_column], format="ISO8601")
     except (ValueError, TypeError):
