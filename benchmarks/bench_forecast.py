@@ -80,7 +80,9 @@ def mstl_forecast(train: pd.Series, horizon: int) -> tuple[np.ndarray, float]:
     from statsforecast import StatsForecast
     from statsforecast.models import MSTL, AutoETS
 
-    frame = pd.DataFrame({"unique_id": "calls", "ds": np.arange(len(train)), "y": train.to_numpy(dtype=float)})
+    frame = pd.DataFrame(
+        {"unique_id": "calls", "ds": np.arange(len(train)), "y": train.to_numpy(dtype=float)}
+    )
     model = StatsForecast(
         models=[MSTL(season_length=[PER_DAY, 5 * PER_DAY], trend_forecaster=AutoETS(model="ZZN"))],
         freq=1,
@@ -118,7 +120,9 @@ def main() -> None:
     baselines = [m for m in METHODS if m != "profile"]
     gain = 1 - one.loc["profile", "rmse"] / one.loc[baselines, "rmse"].min()
     print(f"profile vs best baseline, one day ahead: {gain:.1%} lower RMSE (target >= 5%)")
-    print(f"five days ahead: RMSE ratio to best baseline {five.loc['profile', 'rmse'] / five.loc[baselines, 'rmse'].min():.3f} (target <= 1)")
+    print(
+        f"five days ahead: RMSE ratio to best baseline {five.loc['profile', 'rmse'] / five.loc[baselines, 'rmse'].min():.3f} (target <= 1)"
+    )
     before, after = [], []
     for origin in days[28:]:
         train = calls[calls.index < origin]
@@ -143,7 +147,9 @@ def main() -> None:
     origin = test.index[0].normalize()
     origin_time, _ = best_of(lambda: backtest(year, horizon_days=5, origins=[origin]))
     rmse = float(np.sqrt(np.mean((test.to_numpy() - forecast.mean.to_numpy()) ** 2)))
-    print(f"forecast_arrivals (profile, 5 days): {fit_time:.3f} s; one backtest origin: {origin_time:.3f} s")
+    print(
+        f"forecast_arrivals (profile, 5 days): {fit_time:.3f} s; one backtest origin: {origin_time:.3f} s"
+    )
     print(f"profile RMSE on the last week: {rmse:.2f}")
 
     if have_mstl:

@@ -42,7 +42,9 @@ def test_scores_match_a_hand_computation(history: pd.Series) -> None:
     scale = np.mean(np.abs(train.to_numpy()[100:] - train.to_numpy()[:-100]))
     assert row["mase"] == pytest.approx(np.mean(np.abs(error)) / scale)
     bounds = f.interval(0.9)
-    inside = (test.to_numpy() >= bounds["lower"].to_numpy()) & (test.to_numpy() <= bounds["upper"].to_numpy())
+    inside = (test.to_numpy() >= bounds["lower"].to_numpy()) & (
+        test.to_numpy() <= bounds["upper"].to_numpy()
+    )
     assert row["coverage"] == pytest.approx(inside.mean())
     assert row["pinball"] > 0
 
@@ -57,7 +59,10 @@ def test_default_origins_and_lead_days(history: pd.Series) -> None:
 def test_compare_methods_side_by_side(history: pd.Series) -> None:
     table = compare_methods(
         history,
-        methods={"naive": {"method": "seasonal_naive"}, "avg 2w": {"method": "historical_average", "weeks": 2}},
+        methods={
+            "naive": {"method": "seasonal_naive"},
+            "avg 2w": {"method": "historical_average", "weeks": 2},
+        },
         horizon_days=1,
         origins=["2024-02-05", "2024-02-12"],
     )

@@ -25,7 +25,9 @@ def test_any_order_and_repeats_count() -> None:
 def test_open_hours_zero_fill_and_skip_closed_time() -> None:
     # Friday afternoon and Monday morning: the weekend and the night are skipped.
     calls = ["2024-01-05 16:10", "2024-01-06 12:00", "2024-01-08 09:05"]
-    counts = arrival_counts(calls, freq="1h", open_hours=BusinessCalendar(opens="09:00", closes="17:00"))
+    counts = arrival_counts(
+        calls, freq="1h", open_hours=BusinessCalendar(opens="09:00", closes="17:00")
+    )
     assert counts.index[0] == pd.Timestamp("2024-01-05 16:00")
     assert list(counts.index[1:]) == [pd.Timestamp("2024-01-08 09:00")]
     assert counts.sum() == 2  # the Saturday call is outside opening hours
@@ -50,7 +52,10 @@ def test_several_calendars_and_holidays() -> None:
 
 def test_start_end_window() -> None:
     counts = arrival_counts(
-        ["2024-01-01 00:10", "2024-01-01 05:00"], freq="2h", start="2024-01-01 01:00", end="2024-01-01 06:00"
+        ["2024-01-01 00:10", "2024-01-01 05:00"],
+        freq="2h",
+        start="2024-01-01 01:00",
+        end="2024-01-01 06:00",
     )
     assert list(counts.index.hour) == [0, 2, 4]
     assert counts.tolist() == [0, 0, 1]  # 00:10 is before start

@@ -88,8 +88,10 @@ def test_quantiles_match_poisson_when_nothing_else_is_uncertain() -> None:
 
 def test_update_scales_the_rest_of_the_day_and_carries_persistence() -> None:
     index = pd.DatetimeIndex(
-        [*pd.date_range("2024-01-01 09:00", periods=4, freq="h"),
-         *pd.date_range("2024-01-02 09:00", periods=4, freq="h")]
+        [
+            *pd.date_range("2024-01-01 09:00", periods=4, freq="h"),
+            *pd.date_range("2024-01-02 09:00", periods=4, freq="h"),
+        ]
     )
     f = ArrivalForecast(
         pd.Series(100.0, index=index), "profile", 0.9, pd.Series(0.04, index=index), np.inf, 0.5
@@ -106,7 +108,9 @@ def test_update_scales_the_rest_of_the_day_and_carries_persistence() -> None:
 
 def test_update_rejects_foreign_or_complete_observations() -> None:
     index = pd.date_range("2024-01-01 09:00", periods=3, freq="h")
-    f = ArrivalForecast(pd.Series(10.0, index=index), "profile", 0.9, pd.Series(0.0, index=index), np.inf, 0.0)
+    f = ArrivalForecast(
+        pd.Series(10.0, index=index), "profile", 0.9, pd.Series(0.0, index=index), np.inf, 0.0
+    )
     with pytest.raises(InvalidInputError, match="only intervals of the forecast"):
         f.update(pd.Series([3.0], index=[pd.Timestamp("2024-01-01 08:00")]))
     with pytest.raises(InvalidInputError, match="leave some intervals"):
@@ -115,7 +119,9 @@ def test_update_rejects_foreign_or_complete_observations() -> None:
 
 def test_too_little_history_says_what_is_needed(history: pd.Series) -> None:
     one_week = history.iloc[:100]
-    with pytest.raises(InvalidInputError, match="at least 2 complete days of each forecast weekday"):
+    with pytest.raises(
+        InvalidInputError, match="at least 2 complete days of each forecast weekday"
+    ):
         forecast_arrivals(one_week, horizon_days=1)
     with pytest.raises(InvalidInputError, match="needs each forecast weekday and time of day"):
         forecast_arrivals(
@@ -156,7 +162,9 @@ def test_bad_histories_are_named() -> None:
             forecast_arrivals(bad)
         assert info.value.argument == "history"
     irregular = good.copy()
-    irregular.index = irregular.index.where(irregular.index != irregular.index[3], irregular.index[3] + pd.Timedelta("7min"))
+    irregular.index = irregular.index.where(
+        irregular.index != irregular.index[3], irregular.index[3] + pd.Timedelta("7min")
+    )
     with pytest.raises(InvalidInputError, match="regular grid"):
         forecast_arrivals(irregular)
 

@@ -58,7 +58,8 @@ def test_profile_beats_the_best_baseline_one_day_ahead(one_day_ahead: pd.DataFra
     assert profile <= 0.95 * best, one_day_ahead
     # The published ranking: the all-weeks average is the strongest baseline.
     ranked = one_day_ahead.loc[list(BASELINES), "rmse"].sort_values().index.tolist()
-    assert ranked[0] == "historical_average" and ranked[-1] == "seasonal_naive"
+    assert ranked[0] == "historical_average"
+    assert ranked[-1] == "seasonal_naive"
 
 
 def test_profile_interval_is_calibrated_one_day_ahead(one_day_ahead: pd.DataFrame) -> None:
@@ -68,7 +69,10 @@ def test_profile_interval_is_calibrated_one_day_ahead(one_day_ahead: pd.DataFram
 def test_profile_does_not_lose_five_days_ahead(bank: pd.Series, days: pd.DatetimeIndex) -> None:
     table = compare_methods(
         bank,
-        methods={"historical_average": BASELINES["historical_average"], "profile": METHODS["profile"]},
+        methods={
+            "historical_average": BASELINES["historical_average"],
+            "profile": METHODS["profile"],
+        },
         horizon_days=5,
         lead_days=5,
         origins=days[-19:-4:2],
@@ -116,7 +120,9 @@ def test_technion_counts_every_call(technion: tuple[pd.DataFrame, pd.Series]) ->
     assert len(counts) == 31 * 48
 
 
-def test_technion_last_weeks_forecast_and_staffing(technion: tuple[pd.DataFrame, pd.Series]) -> None:
+def test_technion_last_weeks_forecast_and_staffing(
+    technion: tuple[pd.DataFrame, pd.Series],
+) -> None:
     calls, counts = technion
     history = counts[counts.index < "2010-08-22"]  # three Sunday-to-Saturday weeks
     actual = counts[(counts.index >= "2010-08-22") & (counts.index < "2010-08-29")]
@@ -129,7 +135,8 @@ def test_technion_last_weeks_forecast_and_staffing(technion: tuple[pd.DataFrame,
     assert 0.85 <= inside.mean() <= 0.99
     # Fridays are short and Saturdays quiet: the forecast keeps the weekly cycle.
     daily = forecast.mean.groupby(forecast.mean.index.day_name()).sum()
-    assert daily["Friday"] < 0.5 * daily["Sunday"] and daily["Saturday"] < daily["Friday"]
+    assert daily["Friday"] < 0.5 * daily["Sunday"]
+    assert daily["Saturday"] < daily["Friday"]
 
     served = calls[(calls["outcome"] == "AGENT") & (calls["ser_time"] > 0)]
     handle_time = float(served.loc[served["arrived"] < "2010-08-22", "ser_time"].mean())

@@ -47,13 +47,17 @@ def test_more_uncertainty_needs_more_agents() -> None:
     calm = staff_for_forecast(_forecast(0.0), 240, service_level=0.9, answer_within=20)
     wild = staff_for_forecast(_forecast(0.1, size=20.0), 240, service_level=0.9, answer_within=20)
     assert wild.agents.sum() > calm.agents.sum()
-    shrunk = staff_for_forecast(_forecast(0.0), 240, service_level=0.9, answer_within=20, shrinkage=0.3)
+    shrunk = staff_for_forecast(
+        _forecast(0.0), 240, service_level=0.9, answer_within=20, shrinkage=0.3
+    )
     assert (shrunk.scheduled >= np.ceil(shrunk.agents / 0.7 - 1e-9)).all()
 
 
 def test_single_interval_needs_its_length() -> None:
     index = pd.DatetimeIndex(["2024-01-01 08:00"])
-    f = ArrivalForecast(pd.Series([50.0], index=index), "profile", 0.9, pd.Series(0.0, index=index), np.inf, 0.0)
+    f = ArrivalForecast(
+        pd.Series([50.0], index=index), "profile", 0.9, pd.Series(0.0, index=index), np.inf, 0.0
+    )
     with pytest.raises(InvalidInputError) as info:
         staff_for_forecast(f, 180)
     assert info.value.argument == "interval_seconds"

@@ -28,19 +28,33 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
         epilog=FORECAST_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    forecast.add_argument("file", metavar="CALLS.csv", help="counts per interval, or one row per arrival")
-    forecast.add_argument("--time-column", required=True, metavar="COL", help="interval start or arrival time")
-    forecast.add_argument("--count-column", metavar="COL", help="count per interval (omit for raw arrivals)")
-    forecast.add_argument("--freq", default="30min", help="interval length for raw arrivals (default 30min)")
-    forecast.add_argument("--horizon-days", type=int, default=5, metavar="N", help="open days to forecast")
+    forecast.add_argument(
+        "file", metavar="CALLS.csv", help="counts per interval, or one row per arrival"
+    )
+    forecast.add_argument(
+        "--time-column", required=True, metavar="COL", help="interval start or arrival time"
+    )
+    forecast.add_argument(
+        "--count-column", metavar="COL", help="count per interval (omit for raw arrivals)"
+    )
+    forecast.add_argument(
+        "--freq", default="30min", help="interval length for raw arrivals (default 30min)"
+    )
+    forecast.add_argument(
+        "--horizon-days", type=int, default=5, metavar="N", help="open days to forecast"
+    )
     forecast.add_argument(
         "--method",
         default="profile",
         choices=["profile", "historical_average", "seasonal_naive"],
         help="forecasting method (default profile)",
     )
-    forecast.add_argument("--level", type=float, default=0.9, help="prediction interval level (default 0.9)")
-    forecast.add_argument("-o", "--output", metavar="OUT.csv", help="write the forecast to this CSV")
+    forecast.add_argument(
+        "--level", type=float, default=0.9, help="prediction interval level (default 0.9)"
+    )
+    forecast.add_argument(
+        "-o", "--output", metavar="OUT.csv", help="write the forecast to this CSV"
+    )
     forecast.set_defaults(handler=_forecast)
 
 
@@ -55,7 +69,10 @@ def _forecast(args: argparse.Namespace) -> int:
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InvalidInputError(f"cannot read {args.file} as CSV: {message}") from None
-    for flag, column in (("--time-column", args.time_column), ("--count-column", args.count_column)):
+    for flag, column in (
+        ("--time-column", args.time_column),
+        ("--count-column", args.count_column),
+    ):
         if column is not None and column not in table.columns:
             raise InvalidInputError(
                 f"{flag}: no column {column!r} in {args.file} (columns: {list(table.columns)[:12]})"
@@ -65,7 +82,9 @@ def _forecast(args: argparse.Namespace) -> int:
     try:
         times = pd.to_datetime(table[args.time_column], format="ISO8601")
     except (ValueError, TypeError):
-        raise InvalidInputError(f"--time-column: {args.time_column!r} holds values that are not times") from None
+        raise InvalidInputError(
+            f"--time-column: {args.time_column!r} holds values that are not times"
+        ) from None
     if getattr(times.dt, "tz", None) is not None:
         times = times.dt.tz_localize(None)  # read the clock as written
     if args.count_column is None:

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from servicekit._typing import FloatArray, IntArray
+from servicekit._typing import IntArray
 from servicekit._validation import Constraint, _Context, described
 
 __all__ = ["CountSeries", "FutureIndex", "Grid", "grid_of", "horizon_index", "nanoseconds"]
@@ -51,7 +51,9 @@ def _check_index(index: pd.DatetimeIndex, ctx: _Context, what: str) -> None:
     steps = np.diff(stamps)
     if (steps < 0).any():
         position = int(np.flatnonzero(steps < 0)[0]) + 1
-        ctx.fail(f"must have a sorted {what}", described(f"{index[position]} at position {position}"))
+        ctx.fail(
+            f"must have a sorted {what}", described(f"{index[position]} at position {position}")
+        )
     if (steps == 0).any():
         position = int(np.flatnonzero(steps == 0)[0]) + 1
         ctx.fail(
@@ -98,15 +100,23 @@ class CountSeries(Constraint):
         bad = ~np.isfinite(counts)
         if bad.any():
             position = int(np.flatnonzero(bad)[0])
-            ctx.fail("must hold finite counts", described(f"{counts[position]} at {index[position]}"))
+            ctx.fail(
+                "must hold finite counts", described(f"{counts[position]} at {index[position]}")
+            )
         bad = counts < 0
         if bad.any():
             position = int(np.flatnonzero(bad)[0])
-            ctx.fail("must hold non-negative counts", described(f"{counts[position]} at {index[position]}"))
+            ctx.fail(
+                "must hold non-negative counts",
+                described(f"{counts[position]} at {index[position]}"),
+            )
         bad = counts != np.round(counts)
         if bad.any():
             position = int(np.flatnonzero(bad)[0])
-            ctx.fail("must hold whole-number counts", described(f"{counts[position]} at {index[position]}"))
+            ctx.fail(
+                "must hold whole-number counts",
+                described(f"{counts[position]} at {index[position]}"),
+            )
         gaps = np.diff(nanoseconds(index))
         step = int(gaps.min()) if len(gaps) else 1
         off = gaps % step != 0
@@ -116,7 +126,9 @@ class CountSeries(Constraint):
                 f"must lie on a regular grid (every gap a multiple of the step {pd.Timedelta(step)})",
                 described(f"{index[position]} after {index[position - 1]}"),
             )
-        out = pd.Series(counts, index=pd.DatetimeIndex(index.to_numpy(dtype="datetime64[ns]")))
+        out: pd.Series = pd.Series(
+            counts, index=pd.DatetimeIndex(index.to_numpy(dtype="datetime64[ns]"))
+        )
         out.name = value.name
         return out
 
@@ -190,7 +202,7 @@ def horizon_index(history: pd.Series, horizon_days: int) -> pd.DatetimeIndex:
     """
     layout = FutureIndex.of(history)
     last_day = int(day_numbers(pd.DatetimeIndex(history.index[-1:]))[0])
-    stamps: list[FloatArray] = []
+    stamps: list[IntArray] = []
     day, found = last_day, 0
     while found < horizon_days:
         day += 1
@@ -198,7 +210,8 @@ def horizon_index(history: pd.Series, horizon_days: int) -> pd.DatetimeIndex:
         if weekday in layout.slots:
             stamps.append(day * _NS_PER_DAY + layout.slots[weekday])
             found += 1
-    return pd.DatetimeIndex(np.concatenate(stamps).astype("datetime64[ns]"))
+    result: pd.DatetimeIndex = pd.DatetimeIndex(np.concatenate(stamps).astype("datetime64[ns]"))
+    return result
 
 
 def grid_of(history: pd.Series) -> Grid:

@@ -98,7 +98,8 @@ def _run(
         mean = forecast.mean.to_numpy()
         low, median, high = (forecast.quantile(q).to_numpy() for q in quantiles)
         pinball = np.mean(
-            [_pinball(actual, b, q) for b, q in zip((low, median, high), quantiles)], axis=0
+            [_pinball(actual, b, q) for b, q in zip((low, median, high), quantiles, strict=False)],
+            axis=0,
         )
         errors = pd.DataFrame(
             {
@@ -211,7 +212,8 @@ def backtest(
     overall = _summary(pooled, "overall")
     table = pd.concat([table, pd.DataFrame([overall]).set_index("origin")])
     table.insert(0, "method", method)
-    return table
+    result: pd.DataFrame = table
+    return result
 
 
 def _method_specs(methods: Any) -> dict[str, dict[str, Any]]:
@@ -225,7 +227,11 @@ def _method_specs(methods: Any) -> dict[str, dict[str, Any]]:
     specs: dict[str, dict[str, Any]] = {}
     if isinstance(methods, Mapping):
         for label, spec in methods.items():
-            if not isinstance(label, str) or not isinstance(spec, Mapping) or spec.get("method") not in METHODS:
+            if (
+                not isinstance(label, str)
+                or not isinstance(spec, Mapping)
+                or spec.get("method") not in METHODS
+            ):
                 fail(
                     "compare_methods",
                     "methods",
@@ -236,7 +242,12 @@ def _method_specs(methods: Any) -> dict[str, dict[str, Any]]:
     else:
         for name in methods:
             if name not in METHODS:
-                fail("compare_methods", "methods", f"must hold method names from {list(METHODS)}", name)
+                fail(
+                    "compare_methods",
+                    "methods",
+                    f"must hold method names from {list(METHODS)}",
+                    name,
+                )
             specs[str(name)] = {"method": name}
     return specs
 
@@ -299,5 +310,5 @@ def compare_methods(
         table["rmse_ratio"] = rmse / np.asarray(others)
     else:
         table["rmse_ratio"] = 1.0
-    return table
-
+    result: pd.DataFrame = table
+    return result

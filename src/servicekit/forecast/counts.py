@@ -18,12 +18,27 @@ _DAY = pd.Timedelta(days=1)
 
 
 def _step(freq: Any) -> pd.Timedelta:
+    step: pd.Timedelta
     try:
-        step = pd.Timedelta(pd.tseries.frequencies.to_offset(freq)) if isinstance(freq, str) else pd.Timedelta(freq)
+        step = (
+            pd.Timedelta(pd.tseries.frequencies.to_offset(freq))  # type: ignore[arg-type]
+            if isinstance(freq, str)
+            else pd.Timedelta(freq)
+        )
     except (ValueError, TypeError):
-        fail("arrival_counts", "freq", "must be a fixed interval length such as '30min' or '1h'", freq)
+        fail(
+            "arrival_counts",
+            "freq",
+            "must be a fixed interval length such as '30min' or '1h'",
+            freq,
+        )
     if step <= pd.Timedelta(0) or _DAY % step != pd.Timedelta(0):
-        fail("arrival_counts", "freq", "must be a positive interval length that divides 24 hours", freq)
+        fail(
+            "arrival_counts",
+            "freq",
+            "must be a positive interval length that divides 24 hours",
+            freq,
+        )
     return step
 
 
@@ -35,10 +50,13 @@ def _bound(value: Any, argument: str) -> pd.Timestamp | None:
     except (ValueError, TypeError):
         stamp = pd.NaT
     if stamp is pd.NaT:
-        fail("arrival_counts", argument, "must be an instant (a Timestamp or ISO-8601 string)", value)
+        fail(
+            "arrival_counts", argument, "must be an instant (a Timestamp or ISO-8601 string)", value
+        )
     if stamp.tz is not None:
         stamp = stamp.tz_convert("UTC").tz_localize(None)
-    return stamp
+    naive: pd.Timestamp = stamp
+    return naive
 
 
 def _calendars(open_hours: Any) -> list[BusinessCalendar]:
@@ -129,7 +147,9 @@ def arrival_counts(
     binned = instants.floor(step)
     inside = (instants >= (first if first is not None else low)) & (instants < high)
     counts = pd.Series(binned[inside]).value_counts()
-    out = pd.Series(counts.reindex(grid, fill_value=0).to_numpy(dtype=np.int64), index=grid, name="arrivals")
+    out: pd.Series = pd.Series(
+        counts.reindex(grid, fill_value=0).to_numpy(dtype=np.int64), index=grid, name="arrivals"
+    )
     if open_hours is not None:
         calendars = _calendars(open_hours)
         keep = np.zeros(len(grid), dtype=bool)

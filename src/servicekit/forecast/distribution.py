@@ -17,6 +17,7 @@ from servicekit.forecast._grid import CountSeries, day_numbers
 
 __all__ = ["ArrivalForecast", "predictive_quantile", "total_size"]
 
+
 def total_size(level_variance: FloatArray, size: float) -> FloatArray:
     """Negative-binomial size of a count, the day level's spread included (moment matched).
 
@@ -146,13 +147,14 @@ class ArrivalForecast(ResultMixin):
         [[84.0, 117.0]]
         """
         chosen = self.level if level is None else level
-        return pd.DataFrame(
+        frame: pd.DataFrame = pd.DataFrame(
             {
                 "lower": self.quantile((1 - chosen) / 2).to_numpy(),
                 "upper": self.quantile((1 + chosen) / 2).to_numpy(),
             },
             index=self.mean.index,
         )
+        return frame
 
     def to_frame(self) -> pd.DataFrame:
         """One row per interval: ``mean`` and the ``lower``/``upper`` bounds at ``level``.
@@ -263,7 +265,8 @@ class ArrivalForecast(ResultMixin):
                 extra = (
                     0.0
                     if math.isinf(self.dispersion)
-                    else float(np.sum(mean[seen_today] ** 2)) / (self.dispersion * max(expected, 1e-12))
+                    else float(np.sum(mean[seen_today] ** 2))
+                    / (self.dispersion * max(expected, 1e-12))
                 )
                 phi = 1.0 + extra
                 if prior_var <= 0:

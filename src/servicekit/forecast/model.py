@@ -24,7 +24,7 @@ from servicekit.forecast.methods.baselines import (
 from servicekit.forecast.methods.common import Fit
 from servicekit.forecast.methods.profile import (
     MIN_DAYS_PER_WEEKDAY,
-    ProfileTooShort,
+    ProfileTooShortError,
     fit_profile,
 )
 
@@ -43,24 +43,47 @@ def _future_index(history: pd.Series, index: Any, horizon_days: int) -> pd.Datet
         try:
             index = pd.DatetimeIndex(index)
         except (TypeError, ValueError):
-            fail(function, "index", "must be a DatetimeIndex of future interval starts", described(f"a {type(index).__name__}"))
+            fail(
+                function,
+                "index",
+                "must be a DatetimeIndex of future interval starts",
+                described(f"a {type(index).__name__}"),
+            )
     if len(index) == 0:
         fail(function, "index", "must hold at least one interval", described("an empty index"))
     if index.tz is not None or index.hasnans:
-        fail(function, "index", "must hold time-zone-naive interval starts without NaT", described(str(index[:3])))
+        fail(
+            function,
+            "index",
+            "must hold time-zone-naive interval starts without NaT",
+            described(str(index[:3])),
+        )
     stamps = nanoseconds(index)
     if (np.diff(stamps) <= 0).any():
         fail(function, "index", "must be sorted without duplicates", described(str(index[:3])))
     if index[0] <= history.index[-1]:
-        fail(function, "index", f"must start after the history (which ends at {history.index[-1]})", index[0])
+        fail(
+            function,
+            "index",
+            f"must start after the history (which ends at {history.index[-1]})",
+            index[0],
+        )
     step = step_of(pd.DatetimeIndex(history.index))
     off = (stamps - nanoseconds(pd.DatetimeIndex(history.index[:1]))[0]) % step != 0
     if off.any():
-        fail(function, "index", f"must lie on the history's grid (step {pd.Timedelta(step)})", index[int(np.flatnonzero(off)[0])])
-    return pd.DatetimeIndex(index.to_numpy(dtype="datetime64[ns]"))
+        fail(
+            function,
+            "index",
+            f"must lie on the history's grid (step {pd.Timedelta(step)})",
+            index[int(np.flatnonzero(off)[0])],
+        )
+    future: pd.DatetimeIndex = pd.DatetimeIndex(index.to_numpy(dtype="datetime64[ns]"))
+    return future
 
 
-def _check_covered(history: pd.Series, future: pd.DatetimeIndex, argument: str, method: str) -> None:
+def _check_covered(
+    history: pd.Series, future: pd.DatetimeIndex, argument: str, method: str
+) -> None:
     known = np.isin(key_codes(future), key_codes(pd.DatetimeIndex(history.index)))
     if not known.all():
         stamp = future[int(np.flatnonzero(~known)[0])]
@@ -178,17 +201,21 @@ def forecast_arrivals(
         _check_covered(recent, future, "history" if weeks is None else "weeks", method)
         fit = fit_historical_average(history, future, weeks)
     else:
-        _check_covered(window(history, weeks), future, "history" if weeks is None else "weeks", method)
+        _check_covered(
+            window(history, weeks), future, "history" if weeks is None else "weeks", method
+        )
         try:
             fit = fit_profile(history, future, weeks, shrink)
-        except ProfileTooShort as short:
+        except ProfileTooShortError as short:
             fail(
                 "forecast_arrivals",
                 "history" if weeks is None else "weeks",
                 f"is too short for method 'profile': it needs at least {MIN_DAYS_PER_WEEKDAY} "
                 f"complete days of each forecast weekday and has {short.days} "
                 f"{_WEEKDAYS[short.weekday]}(s)",
-                described(f"{len(history)} intervals from {history.index[0]} to {history.index[-1]}"),
+                described(
+                    f"{len(history)} intervals from {history.index[0]} to {history.index[-1]}"
+                ),
             )
     return ArrivalForecast(
         mean=pd.Series(fit.mean, index=future, name="mean"),

@@ -50,7 +50,7 @@ class ForecastStaffing(ResultMixin):
 
     def to_frame(self) -> pd.DataFrame:
         """One row per interval: agents, agents for the mean, both expected service levels."""
-        return pd.DataFrame(
+        frame: pd.DataFrame = pd.DataFrame(
             {
                 "agents": self.agents,
                 "scheduled": self.scheduled,
@@ -59,6 +59,7 @@ class ForecastStaffing(ResultMixin):
                 "mean_staffing_service_level": self.mean_staffing_service_level,
             }
         )
+        return frame
 
 
 def _expected_level(
@@ -152,7 +153,7 @@ def staff_for_forecast(
                 "must be given for a forecast of a single interval",
                 described("None"),
             )
-        interval_seconds = float(np.diff(nanoseconds(index)).min()) / 1e9
+        interval_seconds = float(np.diff(nanoseconds(pd.DatetimeIndex(index))).min()) / 1e9
     seconds = float(interval_seconds)
     mean = forecast.mean.to_numpy()
     base = agents_required(

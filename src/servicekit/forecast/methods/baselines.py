@@ -19,7 +19,8 @@ def window(history: pd.Series, weeks: int | None) -> pd.Series:
     if weeks is None:
         return history
     start = history.index[-1].normalize() - (weeks * _WEEK) + pd.Timedelta(days=1)
-    return history[history.index >= start]
+    recent: pd.Series = history[history.index >= start]
+    return recent
 
 
 def fit_seasonal_naive(history: pd.Series, future: pd.DatetimeIndex) -> Fit:

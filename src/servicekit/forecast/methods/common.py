@@ -30,9 +30,7 @@ class Fit:
     persistence: float
 
 
-def day_spread(
-    counts: FloatArray, fitted: FloatArray, days: IntArray
-) -> tuple[float, float]:
+def day_spread(counts: FloatArray, fitted: FloatArray, days: IntArray) -> tuple[float, float]:
     """Negative-binomial size within days, and log-variance of the day level, in-sample.
 
     The day level is the ratio of a day's observed to fitted total; within a day,

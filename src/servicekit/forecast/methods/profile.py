@@ -21,14 +21,14 @@ from servicekit.forecast._grid import FutureIndex, day_numbers, keys
 from servicekit.forecast.methods.baselines import window
 from servicekit.forecast.methods.common import Fit, day_spread, open_days_ahead
 
-__all__ = ["MIN_DAYS_PER_WEEKDAY", "ProfileTooShort", "fit_profile"]
+__all__ = ["MIN_DAYS_PER_WEEKDAY", "ProfileTooShortError", "fit_profile"]
 
 #: Complete days of each forecast weekday the profile needs.
 MIN_DAYS_PER_WEEKDAY = 2
 _MAX_PERSISTENCE = 0.95
 
 
-class ProfileTooShort(Exception):
+class ProfileTooShortError(Exception):
     """Raised with the weekday that has too few complete days (the caller reports it)."""
 
     def __init__(self, weekday: int, days: int):
@@ -48,7 +48,9 @@ def _daily_table(history: pd.Series) -> tuple[pd.DataFrame, dict[int, IntArray]]
     for w, slots in layout.items():
         regular |= (weekday == w) & np.isin(slot, slots)
     frame = frame[regular]
-    per_day = frame.groupby("day").agg(weekday=("weekday", "first"), n=("y", "size"), total=("y", "sum"))
+    per_day = frame.groupby("day").agg(
+        weekday=("weekday", "first"), n=("y", "size"), total=("y", "sum")
+    )
     needed = per_day["weekday"].map({w: len(s) for w, s in layout.items()})
     complete = per_day[(per_day["n"] == needed) & (per_day["total"] > 0)]
     return complete, layout
@@ -63,7 +65,7 @@ def _profiles(history: pd.Series, complete: pd.DataFrame, shrink: bool) -> pd.Se
     frame = pd.DataFrame({"weekday": weekday[on], "slot": slot[on], "y": history.to_numpy()[on]})
     sums = frame.groupby(["weekday", "slot"])["y"].sum()
     totals = complete.groupby("weekday")["total"].sum()
-    own = sums / totals.reindex(sums.index.get_level_values("weekday")).to_numpy()
+    own: pd.Series = sums / totals.reindex(sums.index.get_level_values("weekday")).to_numpy()
     if not shrink or len(totals) < 2:
         return own
     pooled_sums = frame.groupby("slot")["y"].sum()
@@ -78,7 +80,8 @@ def _profiles(history: pd.Series, complete: pd.DataFrame, shrink: bool) -> pd.Se
         spread = float(np.sum((p - pooled) ** 2))
         weight = max(0.0, 1.0 - noise / spread) if spread > 0 else 0.0
         out.append(pd.Series(weight * p + (1 - weight) * pooled, index=share.index))
-    return pd.concat(out)
+    shrunk: pd.Series = pd.concat(out)
+    return shrunk
 
 
 def fit_profile(
@@ -95,7 +98,7 @@ def fit_profile(
     for w in np.unique(future_weekday):
         have = int(counts.get(w, 0))
         if have < MIN_DAYS_PER_WEEKDAY:
-            raise ProfileTooShort(int(w), have)
+            raise ProfileTooShortError(int(w), have)
 
     # Day level: weekday effect on the log scale, AR(1) deviation across open days.
     log_total = np.log(complete["total"].to_numpy(dtype=np.float64))
@@ -156,7 +159,7 @@ def _h_step_variance(r: FloatArray, phi: float, innovation: float, h: int) -> fl
     if len(r) - h < 5:
         return float(formula)
     errors = r[h:] - phi**h * r[:-h]
-    return float(max(formula, np.mean(errors**2)))
+    return max(float(formula), float(np.mean(errors**2)))
 
 
 def _ar1(r: FloatArray) -> tuple[float, float]:
