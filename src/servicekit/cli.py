@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "churn": ("churn", "fit, score and read logistic churn models"),
     "classify": ("classify", "train a question classifier, or classify questions"),
     "recommend": ("recommend", "top-k recommendations per user from a CSV of interactions"),
+    "forecast": ("forecast", "forecast contacts per interval from a CSV of counts or arrivals"),
 }
 
 DEMO_PLAN = """\
