@@ -29,7 +29,12 @@ Numbers are stored in one of two exact ways:
   arrays (text-classifier weights); ``numpy.frombuffer(base64.b64decode(s), "<f8")``
   reads it anywhere.
 
-NaN and infinities are never written (the writer refuses them) and never read.
+NaN and infinities are never written (the writer refuses them) and never read:
+neither are numbers beyond float64's range (``1e400`` or a 400-digit integer) or
+strings that are not valid Unicode (a ``"\\ud800"`` escape of a lone surrogate);
+each is a :class:`~servicekit.errors.ModelFormatError`. Where a format allows a
+missing number (the NaN coefficient of an aliased column) it is written as ``null``
+and read with ``allow_null=True``.
 
 Checksum
 --------
@@ -56,6 +61,7 @@ import binascii
 import hashlib
 import json
 import math
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, NoReturn
 
@@ -145,6 +151,64 @@ def _reject_constant(name: str) -> NoReturn:
     raise ModelFormatError(f"the model file holds the non-finite number {name}")
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ModelFormatError(f"the model file holds the number {text[:40]} beyond float64's range")
+    return value
+
+
+#: Decimal digits of the largest integer a model file may hold: anything longer is
+#: beyond float64's range (about 1.8e308) and could not be read as a number.
+_MAX_INTEGER_DIGITS = 308
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > _MAX_INTEGER_DIGITS:
+        raise ModelFormatError(
+            f"the model file holds a {len(text.lstrip('-'))}-digit integer ({text[:20]}...), "
+            "beyond float64's range"
+        )
+    return int(text)
+
+
+#: A JSON escape of a UTF-16 surrogate (the half of a pair, or a lone one).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _parse(text: str, format_name: str) -> Any:
+    """``json.loads`` that only yields finite numbers and valid Unicode strings."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ModelFormatError(
+            f"not a {format_name} model file: the text is not valid Unicode "
+            f"({exc.reason} at position {exc.start})"
+        ) from None
+    try:
+        fields = json.loads(
+            text,
+            parse_constant=_reject_constant,
+            parse_float=_finite_float,
+            parse_int=_bounded_int,
+        )
+    except ModelFormatError as exc:
+        raise ModelFormatError(f"not a {format_name} model file: {exc}") from None
+    except (ValueError, RecursionError) as exc:
+        raise ModelFormatError(
+            f"not a {format_name} model file: invalid or truncated JSON ({exc})"
+        ) from None
+    if _SURROGATE_ESCAPE.search(text):  # pairs decode to one character; lone halves do not
+        try:
+            _canonical(fields).encode("utf-8")
+        except UnicodeEncodeError:
+            raise ModelFormatError(
+                f"not a {format_name} model file: a string holds the escape of a lone "
+                "surrogate (\\ud800-\\udfff), which is not valid Unicode text"
+            ) from None
+    return fields
+
+
 class Document:
     """A parsed document with typed, path-aware accessors that raise ModelFormatError.
 
@@ -195,14 +259,7 @@ class Document:
         self.format_name = format_name
         self.where = where
         if fields is None:
-            try:
-                fields = json.loads(text or "", parse_constant=_reject_constant)
-            except ModelFormatError:
-                raise
-            except (ValueError, RecursionError) as exc:
-                raise ModelFormatError(
-                    f"not a {format_name} model file: invalid or truncated JSON ({exc})"
-                ) from None
+            fields = _parse(text or "", format_name)
         if not isinstance(fields, dict):
             self.fail("", f"must be a JSON object, got {_kind(fields)}")
         self.fields: dict[str, Any] = fields
@@ -458,8 +515,17 @@ class Document:
             self.fail(key, "must not repeat an item")
         return tuple(value)
 
-    def numbers(self, key: str, *, shape: tuple[int, ...], low: float | None = None) -> FloatArray:
+    def numbers(
+        self,
+        key: str,
+        *,
+        shape: tuple[int, ...],
+        low: float | None = None,
+        allow_null: bool = False,
+    ) -> FloatArray:
         """A (nested) list of finite numbers of exactly ``shape``, as a read-only array.
+
+        With ``allow_null``, ``null`` items are accepted and read as NaN.
 
         Examples
         --------
@@ -472,8 +538,8 @@ class Document:
         servicekit.errors.ModelFormatError: servicekit.Example model file: field 'c' must hold 2 item(s), got 1
         """
         value = self._get(key)
-        _check_nested(value, shape, lambda problem: self.fail(key, problem))
-        array = np.asarray(value, dtype=np.float64).reshape(shape)
+        _check_nested(value, shape, lambda problem: self.fail(key, problem), allow_null)
+        array = np.array(value, dtype=np.float64).reshape(shape)  # None -> NaN
         if low is not None and (array < low).any():
             self.fail(key, f"must hold numbers >= {low}")
         array.setflags(write=False)
@@ -591,8 +657,15 @@ def _kind(value: Any) -> str:
     return "null" if value is None else type(value).__name__
 
 
-def _check_nested(value: Any, shape: tuple[int, ...], fail: Callable[[str], NoReturn]) -> None:
+def _check_nested(
+    value: Any,
+    shape: tuple[int, ...],
+    fail: Callable[[str], NoReturn],
+    allow_null: bool = False,
+) -> None:
     if not shape:
+        if value is None and allow_null:
+            return
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             fail(f"must hold only numbers, got {_kind(value)}")
         return
@@ -601,4 +674,4 @@ def _check_nested(value: Any, shape: tuple[int, ...], fail: Callable[[str], NoRe
     if len(value) != shape[0]:
         fail(f"must hold {shape[0]} item(s), got {len(value)}")
     for item in value:
-        _check_nested(item, shape[1:], fail)
+        _check_nested(item, shape[1:], fail, allow_null)
