@@ -725,7 +725,16 @@ def fit_logistic(
         else:
             for j, sources in aliased_columns(gram / total_weight).items():
                 if j - offset not in dropped:
-                    dropped[j - offset] = tuple(labels[i] for i in sources)
+                    combined = [i - offset for i in sources if i >= offset]
+                    dropped[j - offset] = tuple(
+                        (
+                            ["intercept"]
+                            if _needs_intercept(values, used, j - offset, combined)
+                            and fit_intercept
+                            else []
+                        )
+                        + [names[i] for i in combined]
+                    )
     kept = np.array([j for j in range(p) if j not in dropped], dtype=np.intp)
     if dropped:
         _warn_aliased(dropped, names)
@@ -810,6 +819,19 @@ def fit_logistic(
     )
 
 
+def _needs_intercept(values: FloatArray, used: Any, column: int, sources: list[int]) -> bool:
+    """Whether column = Σ a_i·sources_i needs a constant on the scale of ``X`` (raw, uncentred).
+
+    The rank check runs on centred columns, where the intercept never appears; a
+    least-squares fit on the raw weighted rows tells whether ``x_j`` also involves it.
+    """
+    target = values[used, column]
+    basis = np.c_[np.ones(len(target)), values[np.ix_(used, sources)]]
+    solution = np.linalg.lstsq(basis, target, rcond=None)[0]
+    size = float(np.abs(target).max(initial=0.0))
+    return bool(abs(solution[0]) > 1e-8 * max(size, np.finfo(np.float64).tiny))
+
+
 def _warn_aliased(dropped: dict[int, tuple[str, ...]], names: tuple[str, ...]) -> None:
     shown = [names[j] for j in sorted(dropped)]
     listed = f"{shown[:10]}" + (f" and {len(shown) - 10} more" if len(shown) > 10 else "")
@@ -871,8 +893,9 @@ def _standardised_design(
         block = np.subtract(
             values[start : start + CHUNK_ROWS], centre, out=body[start : start + CHUNK_ROWS]
         )
-        squares = np.multiply(block, block, out=scratch[: len(block), :p])
-        sum_squares += weights[start : start + CHUNK_ROWS] @ squares
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):  # redone below
+            squares = np.multiply(block, block, out=scratch[: len(block), :p])
+            sum_squares += weights[start : start + CHUNK_ROWS] @ squares
     scale = np.sqrt(sum_squares / total)
     # Squares under- or overflow for columns of extreme magnitude (×1e-200, ×1e160):
     # recompute those spreads on columns divided by their largest value.
@@ -923,7 +946,7 @@ def _standardised_design(
             "X",
             "must have columns whose spread (weighted standard deviation) lies between "
             f"{SCALE_RANGE[0]:g} and {SCALE_RANGE[1]:g}: beyond, the variance of the "
-            "coefficient overflows float64; rescale these column(s) (e.g. to other units)",
+            "coefficient would overflow or underflow float64; rescale these column(s) (e.g. to other units)",
             described(", ".join(f"{names[j]!r} (spread {scale[j]:.3g})" for j in spread[:5])),
         )
     body /= scale
