@@ -439,7 +439,7 @@ class LogisticModel(ResultMixin):
         coef = doc.numbers("coef", shape=(p,), allow_null=True)
         std_errors = doc.numbers("std_errors", shape=(p,), low=0.0, allow_null=True)
         covariance = doc.numbers("covariance", shape=(q, q), allow_null=True)
-        missing = np.concatenate([[False] * int(fit_intercept), dropped])
+        missing = np.concatenate([np.zeros(int(fit_intercept), dtype=bool), dropped])
         if not (
             np.array_equal(np.isnan(coef), dropped)
             and np.array_equal(np.isnan(std_errors), dropped)
