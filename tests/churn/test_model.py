@@ -182,13 +182,39 @@ def test_risk_drivers_are_the_largest_contributions() -> None:
     frame = small_frame().head(4)
     drivers = model.risk_drivers(frame, top=2)
     assert list(drivers.columns) == ["rank", "feature", "value", "contribution"]
-    assert len(drivers) == 8
     contributions = model.contributions(frame)
+    raising = contributions.gt(0).sum(axis=1).clip(upper=2)
+    assert len(drivers) == raising.sum()
     for label, rows in drivers.groupby(level=0):
         expected = contributions.loc[label].sort_values(ascending=False).head(2)
+        expected = expected[expected > 0]
         assert list(rows["feature"]) == list(expected.index)
+        assert list(rows["rank"]) == list(range(1, len(rows) + 1))
         np.testing.assert_allclose(rows["contribution"], expected.to_numpy())
         assert rows["value"].iloc[0] == frame.loc[label, rows["feature"].iloc[0]]
+
+
+def test_risk_drivers_are_only_contributions_that_raise_the_risk() -> None:
+    """Issue #9 item 6: a zero contribution (the reference level) is not a driver."""
+    frame = pd.DataFrame(
+        {
+            "tenure": [1, 30, 2, 45, 5, 60, 3, 24, 8, 50, 12, 36],
+            "gender": ["Male", "Female"] * 6,
+            "churn": [1, 0, 1, 0, 0, 0, 1, 0, 1, 0, 1, 0],
+        }
+    )
+    model = fit_churn_model(frame, target="churn")
+    reference = model.encoder.reference["gender"]
+    contributions = model.contributions(frame)
+    drivers = model.risk_drivers(frame, top=2)
+    assert (drivers["contribution"] > 0).all()
+    assert not ((drivers["feature"] == "gender") & (drivers["value"] == reference)).any()
+    # Customers without any risk-raising column get no row; others at most `top`.
+    expected = contributions.gt(0).sum(axis=1).clip(upper=2)
+    assert drivers.groupby(level=0).size().reindex(frame.index, fill_value=0).equals(expected)
+    assert (contributions["gender"] == 0).any()  # zero rows existed and were left out
+    typical = pd.DataFrame({"tenure": [model.encoder.baseline["tenure"]], "gender": [reference]})
+    assert model.risk_drivers(typical).empty  # fewer than `top` (here none): no rows
 
 
 def test_aliased_numeric_columns_are_an_error() -> None:
@@ -368,7 +394,7 @@ def test_telco_cross_validated_auc(telco: pd.DataFrame) -> None:
 def test_telco_risk_drivers_and_round_trip(telco: pd.DataFrame, telco_model: ChurnModel) -> None:
     customers = telco.head(3)
     drivers = telco_model.risk_drivers(customers)
-    assert len(drivers) == 9
+    assert 0 < len(drivers) <= 9 and (drivers["contribution"] > 0).all()
     assert drivers.groupby(level=0)["contribution"].apply(lambda c: c.is_monotonic_decreasing).all()
     again = ChurnModel.from_json(telco_model.to_json())
     with warnings.catch_warnings():

@@ -193,14 +193,16 @@ class ChurnModel(ResultMixin):
 
     @validated(frame=Frame(), top=Interval(kind="int", low=1))
     def risk_drivers(self, frame: pd.DataFrame, top: int = 3) -> pd.DataFrame:
-        """Per customer, the ``top`` columns pushing the risk of churn up most.
+        """Per customer, up to ``top`` columns pushing the risk of churn up most.
 
         Contributions are on the log-odds scale against a baseline customer
         (training means for numeric columns, the reference level for categorical
         ones; see :meth:`contributions`). ``exp(contribution)`` is the factor by
         which that column multiplies the customer's odds of churn relative to the
-        baseline. When a customer has fewer than ``top`` risk-raising columns, the
-        remaining rows show the least risk-lowering ones (negative contributions).
+        baseline. Only contributions that raise the risk (strictly positive) are
+        drivers: a customer with fewer than ``top`` of them gets only those rows,
+        and one with none (at or below the baseline in every column, or
+        unscorable) gets no row at all.
 
         Parameters
         ----------
@@ -212,9 +214,10 @@ class ChurnModel(ResultMixin):
         Returns
         -------
         DataFrame
-            ``top`` rows per customer, indexed by the customer's index label, with
-            columns ``rank`` (1 = strongest), ``feature`` (input column),
-            ``value`` (the customer's value) and ``contribution`` (log-odds).
+            At most ``top`` rows per customer, indexed by the customer's index
+            label, with columns ``rank`` (1 = strongest), ``feature`` (input
+            column), ``value`` (the customer's value) and ``contribution``
+            (log-odds, > 0).
 
         Examples
         --------
@@ -226,9 +229,10 @@ class ChurnModel(ResultMixin):
         ... })
         >>> model = fit_churn_model(frame, target="churn")
         >>> model.risk_drivers(frame.head(1), top=2).round(3)
-           rank   feature  value  contribution
-        0     1    tenure      1         5.109
-        0     2  contract  month         0.000
+           rank feature  value  contribution
+        0     1  tenure      1         5.109
+
+        The customer's contract is the reference level (contribution 0): not a driver.
         """
         design, scorable = self.encoder.encode(frame, "ChurnModel.risk_drivers")
         table = self._contributions(frame, design, scorable)
@@ -237,11 +241,14 @@ class ChurnModel(ResultMixin):
         order = np.argsort(-np.nan_to_num(values, nan=-np.inf), axis=1, kind="stable")[:, :k]
         rows = np.repeat(np.arange(len(frame)), k)
         cols = order.ravel()
+        ranks = np.tile(np.arange(1, k + 1), len(frame))
+        raising = values[rows, cols] > 0  # NaN (unscorable) and 0 are not drivers
+        rows, cols, ranks = rows[raising], cols[raising], ranks[raising]
         columns = np.array(table.columns, dtype=object)
         raw = frame[list(self.encoder.columns)].to_numpy(dtype=object)
         drivers: pd.DataFrame = pd.DataFrame(
             {
-                "rank": np.tile(np.arange(1, k + 1), len(frame)),
+                "rank": ranks,
                 "feature": columns[cols],
                 "value": raw[rows, [self.encoder.columns.index(c) for c in columns[cols]]],
                 "contribution": values[rows, cols],
