@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import json
 import warnings
 
@@ -400,3 +401,35 @@ def test_telco_risk_drivers_and_round_trip(telco: pd.DataFrame, telco_model: Chu
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert np.array_equal(again.predict_proba(telco), telco_model.predict_proba(telco))
+
+
+def test_category_levels_match_by_value_not_by_dtype_text() -> None:
+    """Issue #9 item 13: a column made float by one NaN, scored with integer codes."""
+    frame = pd.DataFrame(
+        {
+            "plan": [1, 2, 1, 2, 1, 2, 2, 1, 2, np.nan, 1, 2],
+            "churn": [1, 0, 1, 1, 0, 0, 0, 1, 0, 1, 1, 0],
+        }
+    )
+    model = fit_churn_model(frame, target="churn", categorical=["plan"])
+    assert model.encoder.levels == {"plan": ("1", "2")}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no UnseenCategoryWarning
+        by_code = model.predict_proba(pd.DataFrame({"plan": [1, 2]}))
+        by_numpy = model.predict_proba(pd.DataFrame({"plan": np.array([1, 2], dtype=np.int8)}))
+    expected = model.predict_proba(frame.head(2))
+    np.testing.assert_array_equal(by_code, expected)
+    np.testing.assert_array_equal(by_numpy, expected)
+    assert by_code[0] != by_code[1]
+    # A model file written with the old float text ("2.0") still scores integer codes.
+    document = json.loads(model.to_json())
+    document["encoder"]["levels"]["plan"] = ["1.0", "2.0"]
+    document["encoder"]["reference"]["plan"] = "1.0"
+    document["logistic"]["feature_names"] = ["plan=2.0"]
+    body = {k: v for k, v in document.items() if k != "checksum"}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    document["checksum"] = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    old = ChurnModel.from_json(json.dumps(document))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(old.predict_proba(pd.DataFrame({"plan": [1, 2]})), expected)
