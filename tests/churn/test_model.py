@@ -424,8 +424,9 @@ def test_category_levels_match_by_value_not_by_dtype_text() -> None:
     # A model file written with the old float text ("2.0") still scores integer codes.
     document = json.loads(model.to_json())
     document["encoder"]["levels"]["plan"] = ["1.0", "2.0"]
-    document["encoder"]["reference"]["plan"] = "1.0"
-    document["logistic"]["feature_names"] = ["plan=2.0"]
+    reference = model.encoder.reference["plan"]
+    document["encoder"]["reference"]["plan"] = f"{reference}.0"
+    document["logistic"]["feature_names"] = [f"{model.logistic.feature_names[0]}.0"]
     body = {k: v for k, v in document.items() if k != "checksum"}
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     document["checksum"] = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
