@@ -48,11 +48,13 @@ def test_drop_fits_without_the_aliased_column_and_reports_it() -> None:
     reduced = fit_logistic(X[:, :3], y, feature_names=NAMES[:3])
     assert model.aliased == {"plan=c": ("intercept", "plan=a", "plan=b")}
     # R's glm: NA coefficient and standard error, the rest equal the reduced fit.
-    assert np.isnan(model.coef[3]) and np.isnan(model.std_errors[3])
+    assert np.isnan(model.coef[3])
+    assert np.isnan(model.std_errors[3])
     np.testing.assert_allclose(model.coef[:3], reduced.coef, rtol=1e-12)
     np.testing.assert_allclose(model.std_errors[:3], reduced.std_errors, rtol=1e-12)
     assert model.intercept == pytest.approx(reduced.intercept, rel=1e-12)
-    assert np.isnan(model.covariance[4]).all() and np.isnan(model.covariance[:, 4]).all()
+    assert np.isnan(model.covariance[4]).all()
+    assert np.isnan(model.covariance[:, 4]).all()
     np.testing.assert_allclose(model.covariance[:4, :4], reduced.covariance, rtol=1e-12)
     assert model.n_params == reduced.n_params == 4
     assert model.aic == pytest.approx(reduced.aic, rel=1e-12)
@@ -82,7 +84,8 @@ def test_drop_warns_once_for_constant_zero_and_combined_columns() -> None:
         "zeros": (),
         "combo": ("tenure", "plan=a"),
     }
-    assert model.converged and np.isfinite(model.coef[:3]).all()
+    assert model.converged
+    assert np.isfinite(model.coef[:3]).all()
 
 
 def test_drop_without_intercept_and_with_l2() -> None:
@@ -97,7 +100,8 @@ def test_drop_without_intercept_and_with_l2() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error", AliasedColumnsWarning)
         penalised = fit_logistic(X, y, l2=1.0, aliased="drop")  # unique: nothing dropped
-    assert not penalised.aliased and np.isfinite(penalised.coef).all()
+    assert not penalised.aliased
+    assert np.isfinite(penalised.coef).all()
 
 
 def test_aliased_model_round_trips_through_json_with_nulls() -> None:
@@ -106,7 +110,8 @@ def test_aliased_model_round_trips_through_json_with_nulls() -> None:
         model = fit_logistic(X, y, feature_names=NAMES, aliased="drop")
     text = model.to_json()
     document = json.loads(text)
-    assert document["coef"][3] is None and document["covariance"][4][0] is None
+    assert document["coef"][3] is None
+    assert document["covariance"][4][0] is None
     again = LogisticModel.from_json(text)
     assert again.aliased == model.aliased
     np.testing.assert_array_equal(again.coef, model.coef)  # NaN in the same place
@@ -124,7 +129,8 @@ def test_classifier_drops_aliased_columns_with_zero_coef() -> None:
     X, y = _data()
     with pytest.warns(AliasedColumnsWarning):
         clf = ChurnClassifier().fit(X, y)
-    assert clf.coef_[0, 3] == 0.0 and np.isnan(clf.model_.coef[3])
+    assert clf.coef_[0, 3] == 0.0
+    assert np.isnan(clf.model_.coef[3])
     np.testing.assert_allclose(clf.decision_function(X), X @ clf.coef_[0] + clf.intercept_[0])
 
 
@@ -187,7 +193,8 @@ def test_bic_and_n_obs_use_the_weight_sum_like_statsmodels_freq_weights() -> Non
     padded = fit_logistic(
         np.r_[X, X[:50]], np.r_[y, y[:50]], sample_weight=np.r_[weights, np.zeros(50)]
     )
-    assert padded.n_obs == model.n_obs and padded.bic == pytest.approx(model.bic, rel=1e-12)
+    assert padded.n_obs == model.n_obs
+    assert padded.bic == pytest.approx(model.bic, rel=1e-12)
 
 
 # ----------------------------------------------------------------- item 17: scale and tol

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import inspect
 import warnings
 from typing import Any
 
@@ -10,7 +9,6 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from servicekit.churn import ChurnClassifier
 from servicekit.errors import InvalidInputError, ServicekitWarning
-
 
 _ESTIMATORS = [ChurnClassifier(), ChurnClassifier(l2=1.0)]
 

@@ -395,7 +395,8 @@ def test_telco_cross_validated_auc(telco: pd.DataFrame) -> None:
 def test_telco_risk_drivers_and_round_trip(telco: pd.DataFrame, telco_model: ChurnModel) -> None:
     customers = telco.head(3)
     drivers = telco_model.risk_drivers(customers)
-    assert 0 < len(drivers) <= 9 and (drivers["contribution"] > 0).all()
+    assert 0 < len(drivers) <= 9
+    assert (drivers["contribution"] > 0).all()
     assert drivers.groupby(level=0)["contribution"].apply(lambda c: c.is_monotonic_decreasing).all()
     again = ChurnModel.from_json(telco_model.to_json())
     with warnings.catch_warnings():

@@ -13,6 +13,7 @@ whose gradient is ``Z'W(y − μ)`` and negative Hessian ``Z' diag(w μ(1 − μ
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -22,14 +23,12 @@ import pandas as pd
 from scipy import linalg, special, stats
 from scipy.linalg import blas
 
-from servicekit._persistence import Document, write_document
+from servicekit._persistence import PATH, Document, JsonText, read_file, write_document, write_file
 from servicekit._results import ResultMixin
 from servicekit._typing import ArrayLike, FloatArray, MatrixLike
-from servicekit._validation import _Context as Context
 from servicekit._validation import (
     Array,
     Flag,
-    InstanceOf,
     Interval,
     Options,
     Texts,
@@ -38,6 +37,7 @@ from servicekit._validation import (
     fail,
     validated,
 )
+from servicekit._validation import _Context as Context
 from servicekit._warnings import warn
 from servicekit.errors import AliasedColumnsWarning, ConvergenceWarning, SeparationWarning
 from servicekit.metrics.proportion import CONFIDENCE
@@ -378,7 +378,7 @@ class LogisticModel(ResultMixin):
         return write_document(FORMAT, VERSION, self._to_fields())
 
     @classmethod
-    @validated(text=InstanceOf(str))
+    @validated(text=JsonText())
     def from_json(cls, text: str) -> LogisticModel:
         """Load a model written by :meth:`to_json`, validating every field.
 
@@ -400,6 +400,55 @@ class LogisticModel(ResultMixin):
         model = cls._from_document(document)
         document.verify_checksum()
         return model
+
+    @validated(path=PATH)
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the model to ``path`` as UTF-8 JSON (exactly :meth:`to_json`'s text).
+
+        The file is replaced only once completely written. Read it back with
+        :meth:`load` or :func:`servicekit.load`.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file to write (conventionally ``*.json``).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> model = fit_logistic([[0.0], [1.0], [2.0], [3.0]], [0, 1, 0, 1])
+        >>> path = tempfile.mkdtemp() + "/model.json"
+        >>> model.save(path)
+        >>> LogisticModel.load(path).to_json() == model.to_json()
+        True
+        """
+        write_file(path, self.to_json())
+
+    @classmethod
+    @validated(path=PATH)
+    def load(cls, path: str | os.PathLike[str]) -> LogisticModel:
+        """Read a model written by :meth:`save` (validated like :meth:`from_json`).
+
+        Parameters
+        ----------
+        path : str or path-like
+            A ``servicekit.LogisticModel`` file.
+
+        Raises
+        ------
+        ModelFormatError
+            If the file is not UTF-8 JSON of this format or fails validation.
+        FileNotFoundError
+            If there is no such file.
+
+        Examples
+        --------
+        >>> LogisticModel.load("no-such-model.json")
+        Traceback (most recent call last):
+        ...
+        FileNotFoundError: [Errno 2] No such file or directory: 'no-such-model.json'
+        """
+        return cls.from_json(read_file(path))
 
     @classmethod
     def _from_document(cls, doc: Document) -> LogisticModel:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from servicekit._persistence import Document, write_document
+from servicekit._persistence import PATH, Document, JsonText, read_file, write_document, write_file
 from servicekit._results import ResultMixin
 from servicekit._typing import FloatArray
 from servicekit._validation import (
@@ -336,7 +337,7 @@ class ChurnModel(ResultMixin):
         return write_document(FORMAT, VERSION, fields)
 
     @classmethod
-    @validated(text=InstanceOf(str))
+    @validated(text=JsonText())
     def from_json(cls, text: str) -> ChurnModel:
         """Load a model written by :meth:`to_json`, validating every field.
 
@@ -392,6 +393,57 @@ class ChurnModel(ResultMixin):
         )
         doc.verify_checksum()
         return model
+
+    @validated(path=PATH)
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the model to ``path`` as UTF-8 JSON (exactly :meth:`to_json`'s text).
+
+        The file is replaced only once completely written. Read it back with
+        :meth:`load` or :func:`servicekit.load`.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file to write (conventionally ``*.json``).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> frame = pd.DataFrame({"tenure": [1, 40, 3, 30, 2, 50, 4, 20],
+        ...                       "churn": [1, 0, 0, 0, 1, 0, 1, 1]})
+        >>> model = fit_churn_model(frame, target="churn")
+        >>> path = tempfile.mkdtemp() + "/model.json"
+        >>> model.save(path)
+        >>> ChurnModel.load(path).predict_proba(frame.head(1)).round(3).tolist()
+        [0.842]
+        """
+        write_file(path, self.to_json())
+
+    @classmethod
+    @validated(path=PATH)
+    def load(cls, path: str | os.PathLike[str]) -> ChurnModel:
+        """Read a model written by :meth:`save` (validated like :meth:`from_json`).
+
+        Parameters
+        ----------
+        path : str or path-like
+            A ``servicekit.ChurnModel`` file.
+
+        Raises
+        ------
+        ModelFormatError
+            If the file is not UTF-8 JSON of this format or fails validation.
+        FileNotFoundError
+            If there is no such file.
+
+        Examples
+        --------
+        >>> ChurnModel.load("no-such-model.json")
+        Traceback (most recent call last):
+        ...
+        FileNotFoundError: [Errno 2] No such file or directory: 'no-such-model.json'
+        """
+        return cls.from_json(read_file(path))
 
 
 def target_outcome(
