@@ -112,6 +112,20 @@ def _rows(frame: pd.DataFrame, mask: BoolArray, limit: int = 5) -> Any:
     return described(f"{labels}{f' and {more} more' if more > 0 else ''} (row labels)")
 
 
+def _require_unicode(texts: list[str], column: str, function: str) -> None:
+    """Refuse a column name or level holding a lone surrogate: the model could not be saved."""
+    for text in texts:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            fail(
+                function,
+                "frame",
+                f"column {column!r} must hold valid Unicode text (a lone surrogate is not)",
+                text,
+            )
+
+
 @dataclass(frozen=True, slots=True)
 class TableEncoder:
     """The learned recipe turning a customer table into the model's design matrix.
@@ -232,6 +246,7 @@ class TableEncoder:
         fill: dict[str, float] = {}
         base: dict[str, float] = {}
         for column in numeric:
+            _require_unicode([column], column, function)
             values = numbers[column][keep]
             present = values[~np.isnan(values)]
             if not present.size:
@@ -255,6 +270,7 @@ class TableEncoder:
                     f"in {n_rows} rows); pass exclude=[{column!r}]",
                 )
             levels[column] = tuple(str(v) for v in found)
+            _require_unicode([column, *levels[column]], column, function)
             # Most frequent level; np.argmax takes the first (sorted) one on ties.
             reference[column] = str(found[int(np.argmax(counts))])
         encoder = TableEncoder(
