@@ -16,7 +16,7 @@ import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -585,7 +585,8 @@ class _Design(Array):
             if len(set(columns)) != len(columns):
                 repeated = sorted({c for c in columns if columns.count(c) > 1})
                 ctx.fail("must not repeat a column name (or pass feature_names)", repeated)
-            ctx.arguments["feature_names"] = [str(c) for c in columns]
+            # The bound arguments are a dict; feature_names is checked after X (Texts).
+            cast("dict[str, Any]", ctx.arguments)["feature_names"] = [str(c) for c in columns]
         return coerced
 
 
@@ -778,8 +779,8 @@ def fit_logistic(
                     dropped[j - offset] = tuple(
                         (
                             ["intercept"]
-                            if _needs_intercept(values, used, j - offset, combined)
-                            and fit_intercept
+                            if fit_intercept
+                            and _needs_intercept(values, used, j - offset, combined)
                             else []
                         )
                         + [names[i] for i in combined]
@@ -790,7 +791,7 @@ def fit_logistic(
         columns = np.concatenate([np.arange(offset), kept + offset]).astype(np.intp)
         design = np.ascontiguousarray(design[:, columns])
         scratch = np.empty((CHUNK_ROWS, len(columns)))
-        gram = fitter._gram
+        first_gram = fitter._gram
         fitter = _Newton(
             design,
             outcome,
@@ -802,8 +803,8 @@ def fit_logistic(
         )
         if fit_intercept:
             fitter.start_at_rate()
-        if gram is not None:
-            fitter._gram = gram[np.ix_(columns, columns)]
+        if first_gram is not None:
+            fitter._gram = first_gram[np.ix_(columns, columns)]
         centre, scale = centre[kept], scale[kept]
     fitter.run()
     separated: tuple[str, ...] = ()
