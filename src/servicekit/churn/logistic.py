@@ -89,8 +89,8 @@ class LogisticModel(ResultMixin):
         Hessian); NaN for aliased columns.
     intercept_std_error : float
         Standard error of the intercept (NaN when no intercept was fitted).
-    covariance : ndarray
-        Estimated covariance of the parameters, ordered intercept first (when
+    covariance : ndarray of shape (n_features + 1, n_features + 1)
+        (``(n_features, n_features)`` without an intercept). Estimated covariance of the parameters, ordered intercept first (when
         fitted), then ``feature_names``; the rows and columns of aliased columns
         are NaN.
     n_obs : float
@@ -388,6 +388,8 @@ class LogisticModel(ResultMixin):
             If the text is not JSON, is truncated, has another format name or
             version, a field of the wrong type, length or shape, a non-finite number,
             or content that no longer matches its checksum.
+        InvalidInputError
+            If ``text`` is not a str: a path (use :meth:`load`), bytes or a dict.
 
         Examples
         --------

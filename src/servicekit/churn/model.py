@@ -347,6 +347,8 @@ class ChurnModel(ResultMixin):
             On invalid or truncated JSON, another format or version, any field of
             the wrong type, shape or length, coefficients that do not match the
             encoder's design columns, or content altered after writing (checksum).
+        InvalidInputError
+            If ``text`` is not a str: a path (use :meth:`load`), bytes or a dict.
 
         Examples
         --------
