@@ -18,11 +18,14 @@ Examples
 '0.1.0.dev0'
 >>> servicekit.metrics.__name__
 'servicekit.metrics'
+
+Every saved model has ``save(path)``; :func:`servicekit.load` reads any of them back.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 from typing import TYPE_CHECKING, Any
 
 from servicekit._version import __version__
@@ -46,6 +49,7 @@ __all__ = [
     "errors",
     "forecast",
     "insights",
+    "load",
     "metrics",
     "optimize",
     "recommend",
@@ -54,6 +58,49 @@ __all__ = [
 _SUBMODULES = frozenset(
     {"churn", "classify", "errors", "forecast", "insights", "metrics", "optimize", "recommend"}
 )
+
+
+def load(path: str | os.PathLike[str]) -> Any:
+    """Read any servicekit model file and return the model of the type it holds.
+
+    The file's ``format`` field picks the type (``servicekit.LogisticModel``,
+    ``servicekit.ChurnModel``, ``servicekit.QuestionClassifier``,
+    ``servicekit.FaqIndex``), whose ``from_json`` then validates every field; the
+    type's module is imported only now, so ``import servicekit`` stays light.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A file written by a model's ``save(path)`` (or holding its ``to_json()`` text).
+
+    Returns
+    -------
+    object
+        The model.
+
+    Raises
+    ------
+    ModelFormatError
+        If the file is not UTF-8 JSON, names no servicekit format, or is invalid for
+        its format (truncated, altered, another version).
+    FileNotFoundError
+        If there is no such file.
+    InvalidInputError
+        If ``path`` is not a str or path-like object.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import servicekit
+    >>> from servicekit.churn import fit_logistic
+    >>> path = tempfile.mkdtemp() + "/model.json"
+    >>> fit_logistic([[0.0], [1.0], [2.0], [3.0]], [0, 1, 0, 1]).save(path)
+    >>> servicekit.load(path)
+    LogisticModel(n_features=1, n_obs=4, log_likelihood=-2.3475, converged=True, l2=0)
+    """
+    from servicekit._persistence import load_model
+
+    return load_model(path)
 
 
 def __getattr__(name: str) -> Any:

@@ -1,4 +1,4 @@
-"""Versioned, checksummed JSON documents for every saved servicekit model (no pickle).
+r"""Versioned, checksummed JSON documents for every saved servicekit model (no pickle).
 
 Layout
 ------
@@ -34,7 +34,12 @@ Numbers are stored in one of two exact ways:
   deflated with zlib before base64; for the largest weight matrices. Exact for
   values representable in the stored dtype (the writer refuses others).
 
-NaN and infinities are never written (the writer refuses them) and never read.
+NaN and infinities are never written (the writer refuses them) and never read:
+neither are numbers beyond float64's range (``1e400`` or a 400-digit integer) or
+strings that are not valid Unicode (a ``"\ud800"`` escape of a lone surrogate);
+each is a :class:`~servicekit.errors.ModelFormatError`. Where a format allows a
+missing number (the NaN coefficient of an aliased column) it is written as ``null``
+and read with ``allow_null=True``.
 
 Checksum
 --------
@@ -45,6 +50,17 @@ hand-altered or foreign document is therefore rejected with
 different numbers. Readers check structure first (each field's type, shape and
 range, with a message naming the field's path) and the checksum last, so the error
 says what is wrong whenever it can.
+
+Files
+-----
+Every saved model type has ``save(path)`` / ``load(path)`` (UTF-8 files holding
+exactly the text of ``to_json``), thin wrappers over :func:`write_file` and
+:func:`read_file`. :func:`load_file` (public as :func:`servicekit.load`) reads any of
+them and returns the right type from the ``format`` field, through :data:`FORMATS`,
+a registry of format name to ``"module:Class"`` imported only when such a file is
+loaded. ``from_json`` takes only the text: a path, bytes or a dict is an
+:class:`~servicekit.errors.InvalidInputError` saying what to call instead, and text
+that looks like a file name a :class:`~servicekit.errors.ModelFormatError` saying so.
 
 Why no pickle
 -------------
@@ -59,25 +75,51 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import importlib
 import json
 import math
+import os
+import re
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, NoReturn
 
 import numpy as np
 
 from servicekit._typing import FloatArray
+from servicekit._validation import Constraint, InstanceOf, _Context, _Described, validated
 from servicekit.errors import ModelFormatError
 
 __all__ = [
+    "FORMATS",
+    "PATH",
     "Document",
+    "JsonText",
     "decode_packed_array",
     "encode_array",
     "encode_packed_array",
+    "load_file",
     "load_json",
+    "load_model",
+    "read_file",
     "write_document",
+    "write_file",
 ]
+
+#: Every saved model type: format name -> ``"module:Class"`` whose ``from_json`` reads
+#: it. Imported lazily (by :func:`load_file`), so ``import servicekit`` stays light.
+#: A new saved type adds its line here.
+FORMATS: dict[str, str] = {
+    "servicekit.ChurnModel": "servicekit.churn.model:ChurnModel",
+    "servicekit.FaqIndex": "servicekit.classify.faq:FaqIndex",
+    "servicekit.LogisticModel": "servicekit.churn.logistic:LogisticModel",
+    "servicekit.QuestionClassifier": "servicekit.classify.model:QuestionClassifier",
+}
+
+#: The declared type of a ``path`` argument of ``save``/``load``.
+PATH = InstanceOf(str, os.PathLike)
 
 
 def _canonical(fields: Mapping[str, Any]) -> str:
@@ -158,6 +200,83 @@ def _reject_constant(name: str) -> NoReturn:
     raise ModelFormatError(f"the model file holds the non-finite number {name}")
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ModelFormatError(
+            f"the model file holds the number {text[:40]} beyond float64's range"
+        )
+    return value
+
+
+#: Decimal digits of the largest integer a model file may hold: anything longer is
+#: beyond float64's range (about 1.8e308) and could not be read as a number.
+_MAX_INTEGER_DIGITS = 308
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > _MAX_INTEGER_DIGITS:
+        raise ModelFormatError(
+            f"the model file holds a {len(text.lstrip('-'))}-digit integer ({text[:20]}...), "
+            "beyond float64's range"
+        )
+    return int(text)
+
+
+#: A JSON escape of a UTF-16 surrogate (the half of a pair, or a lone one).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _looks_like_path(text: str) -> bool:
+    stripped = text.strip()
+    return (
+        0 < len(stripped) < 4096
+        and stripped[0] not in '{["0123456789-'
+        and "\n" not in stripped
+        and ("/" in stripped or "\\" in stripped or stripped.lower().endswith(".json"))
+    )
+
+
+def _parse(text: str, format_name: str) -> Any:
+    """``json.loads`` that only yields finite numbers and valid Unicode strings."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ModelFormatError(
+            f"not a {format_name} model file: the text is not valid Unicode "
+            f"({exc.reason} at position {exc.start})"
+        ) from None
+    try:
+        fields = json.loads(
+            text,
+            parse_constant=_reject_constant,
+            parse_float=_finite_float,
+            parse_int=_bounded_int,
+        )
+    except ModelFormatError as exc:
+        raise ModelFormatError(f"not a {format_name} model file: {exc}") from None
+    except (ValueError, RecursionError) as exc:
+        if _looks_like_path(text):
+            kind = format_name.rsplit(".", 1)[-1]
+            raise ModelFormatError(
+                f"not a {format_name} model file: got {text.strip()[:200]!r}, which looks like "
+                f"a file path, not JSON text; read a file with {kind}.load(path) or "
+                "servicekit.load(path)"
+            ) from None
+        raise ModelFormatError(
+            f"not a {format_name} model file: invalid or truncated JSON ({exc})"
+        ) from None
+    if _SURROGATE_ESCAPE.search(text):  # pairs decode to one character; lone halves do not
+        try:
+            _canonical(fields).encode("utf-8")
+        except UnicodeEncodeError:
+            raise ModelFormatError(
+                f"not a {format_name} model file: a string holds the escape of a lone "
+                "surrogate (\\ud800-\\udfff), which is not valid Unicode text"
+            ) from None
+    return fields
+
+
 class Document:
     """A parsed document with typed, path-aware accessors that raise ModelFormatError.
 
@@ -208,14 +327,7 @@ class Document:
         self.format_name = format_name
         self.where = where
         if fields is None:
-            try:
-                fields = json.loads(text or "", parse_constant=_reject_constant)
-            except ModelFormatError:
-                raise
-            except (ValueError, RecursionError) as exc:
-                raise ModelFormatError(
-                    f"not a {format_name} model file: invalid or truncated JSON ({exc})"
-                ) from None
+            fields = _parse(text or "", format_name)
         if not isinstance(fields, dict):
             self.fail("", f"must be a JSON object, got {_kind(fields)}")
         self.fields: dict[str, Any] = fields
@@ -471,8 +583,17 @@ class Document:
             self.fail(key, "must not repeat an item")
         return tuple(value)
 
-    def numbers(self, key: str, *, shape: tuple[int, ...], low: float | None = None) -> FloatArray:
+    def numbers(
+        self,
+        key: str,
+        *,
+        shape: tuple[int, ...],
+        low: float | None = None,
+        allow_null: bool = False,
+    ) -> FloatArray:
         """A (nested) list of finite numbers of exactly ``shape``, as a read-only array.
+
+        With ``allow_null``, ``null`` items are accepted and read as NaN.
 
         Examples
         --------
@@ -485,8 +606,8 @@ class Document:
         servicekit.errors.ModelFormatError: servicekit.Example model file: field 'c' must hold 2 item(s), got 1
         """
         value = self._get(key)
-        _check_nested(value, shape, lambda problem: self.fail(key, problem))
-        array = np.asarray(value, dtype=np.float64).reshape(shape)
+        _check_nested(value, shape, lambda problem: self.fail(key, problem), allow_null)
+        array = np.array(value, dtype=np.float64).reshape(shape)  # None -> NaN
         if low is not None and (array < low).any():
             self.fail(key, f"must hold numbers >= {low}")
         array.setflags(write=False)
@@ -707,8 +828,15 @@ def _kind(value: Any) -> str:
     return "null" if value is None else type(value).__name__
 
 
-def _check_nested(value: Any, shape: tuple[int, ...], fail: Callable[[str], NoReturn]) -> None:
+def _check_nested(
+    value: Any,
+    shape: tuple[int, ...],
+    fail: Callable[[str], NoReturn],
+    allow_null: bool = False,
+) -> None:
     if not shape:
+        if value is None and allow_null:
+            return
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             fail(f"must hold only numbers, got {_kind(value)}")
         return
@@ -717,4 +845,164 @@ def _check_nested(value: Any, shape: tuple[int, ...], fail: Callable[[str], NoRe
     if len(value) != shape[0]:
         fail(f"must hold {shape[0]} item(s), got {len(value)}")
     for item in value:
-        _check_nested(item, shape[1:], fail)
+        _check_nested(item, shape[1:], fail, allow_null)
+
+
+# --------------------------------------------------------------------------- files
+@dataclass(frozen=True)
+class JsonText(Constraint):
+    """The ``text`` argument of ``from_json``: a ``str``, with a hint for a path, bytes or dict.
+
+    Examples
+    --------
+    >>> from servicekit._validation import validated
+    >>> @validated(text=JsonText())
+    ... def from_json(text):
+    ...     return text
+    >>> from_json(b"{}")
+    Traceback (most recent call last):
+    ...
+    servicekit.errors.InvalidInputError: from_json(): 'text' must be JSON text (a str), not bytes: decode them first (data.decode('utf-8')), or read a file with .load(path); got bytes
+    """
+
+    optional: bool = False
+
+    def describe(self) -> str:
+        return "JSON text (a str)"
+
+    def coerce(self, value: Any, ctx: _Context) -> Any:
+        if isinstance(value, str):
+            return value
+        if isinstance(value, os.PathLike):
+            hint = "a path: read a file with .load(path) or servicekit.load(path)"
+        elif isinstance(value, (bytes, bytearray, memoryview)):
+            hint = (
+                "bytes: decode them first (data.decode('utf-8')), or read a file with .load(path)"
+            )
+        elif isinstance(value, dict):
+            hint = "a parsed document: pass json.dumps(document)"
+        else:
+            hint = "another object"
+        ctx.fail(f"must be {self.describe()}, not {hint}", _Described(type(value).__name__))
+
+    def invalid_values(self, valid: Any) -> Iterator[tuple[str, Any]]:
+        yield from super().invalid_values(valid)
+        yield "bytes", str(valid).encode("utf-8")
+        yield "a dict", {"format": "servicekit"}
+        yield "a path", Path("model.json")
+        yield "a number", 3
+
+
+def write_file(path: str | os.PathLike[str], text: str) -> None:
+    r"""Write a document's text to ``path`` as UTF-8 (replacing the file only when complete).
+
+    The text goes to a temporary file beside ``path`` that is then renamed over it,
+    so an interrupted save never leaves a truncated model file behind.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> write_file(folder + "/m.json", write_document("servicekit.Example", 1, {"n": 1}))
+    >>> read_file(folder + "/m.json")[:30]
+    '{\n "format": "servicekit.Examp'
+    """
+    target = Path(path)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, target)
+    finally:
+        if partial.exists():
+            partial.unlink()
+
+
+def read_file(path: str | os.PathLike[str]) -> str:
+    r"""The text of a model file (UTF-8).
+
+    Raises
+    ------
+    FileNotFoundError, IsADirectoryError, PermissionError
+        As :func:`open` does (the message names the path).
+    ModelFormatError
+        If the file is not UTF-8 text.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = tempfile.mkdtemp() + "/m.json"
+    >>> _ = open(path, "wb").write(b"\xff")
+    >>> read_file(path)
+    Traceback (most recent call last):
+    ...
+    servicekit.errors.ModelFormatError: not a servicekit model file: ... is not UTF-8 text (...)
+    """
+    data = Path(path).read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ModelFormatError(
+            f"not a servicekit model file: {os.fspath(path)!r} is not UTF-8 text ({exc.reason} "
+            f"at byte {exc.start})"
+        ) from None
+
+
+#: ``"format": "..."`` as the first field, as :func:`write_document` writes it.
+_FORMAT_FIELD = re.compile(r'\A\s*\{\s*"format"\s*:\s*"([^"\\]{1,200})"')
+
+
+def load_file(path: str | os.PathLike[str]) -> Any:
+    """Read any servicekit model file and return the model, by its ``format`` field.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A file written by a model's ``save(path)`` (or holding its ``to_json()`` text).
+
+    Returns
+    -------
+    object
+        A ``LogisticModel``, ``ChurnModel``, ``QuestionClassifier`` or ``FaqIndex``
+        (see :data:`FORMATS`), validated like its ``from_json`` does.
+
+    Raises
+    ------
+    ModelFormatError
+        If the file is not JSON, names no known servicekit format, or is invalid for
+        its format.
+    FileNotFoundError
+        If there is no such file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from servicekit.churn import fit_logistic
+    >>> path = tempfile.mkdtemp() + "/model.json"
+    >>> fit_logistic([[0.0], [1.0], [2.0], [3.0]], [0, 1, 0, 1]).save(path)
+    >>> type(load_file(path)).__name__
+    'LogisticModel'
+    """
+    text = read_file(path)
+    match = _FORMAT_FIELD.match(text)
+    if match:
+        found: Any = match.group(1)
+    else:
+        parsed = _parse(text, "servicekit")
+        found = parsed.get("format") if isinstance(parsed, dict) else None
+    if found not in FORMATS:
+        known = sorted(FORMATS)
+        raise ModelFormatError(
+            f"not a servicekit model file: field 'format' must be one of {known}, got {found!r}"
+        )
+    module_name, class_name = FORMATS[found].split(":")
+    model_type = getattr(importlib.import_module(module_name), class_name)
+    return model_type.from_json(text)
+
+
+def _load_model(path: str | os.PathLike[str]) -> Any:
+    return load_file(path)
+
+
+_load_model.__qualname__ = "servicekit.load"  # the name its error messages give
+#: :func:`load_file` with its ``path`` declared: the body of :func:`servicekit.load`.
+load_model = validated(path=PATH)(_load_model)

@@ -967,6 +967,7 @@ class Texts(Constraint):
         if len(out) < self.min_len:
             ctx.fail(f"must have at least {self.min_len} element(s)", _Described(str(len(out))))
         _check_same_length(self.same_length_as, len(out), ctx)
+        _check_unicode(out, ctx)
         return out
 
     def invalid_values(self, valid: Any) -> Iterator[tuple[str, Any]]:
@@ -975,6 +976,7 @@ class Texts(Constraint):
         yield "a non-string element", ["fine", 3]
         yield "a NaN element", ["fine", math.nan]
         yield "an empty string", ["fine", ""]
+        yield "a lone surrogate", ["fine", "bad \ud800"]
         yield "empty", []
         if self.same_length_as is not None:
             good = [valid] if isinstance(valid, str) else list(valid)
@@ -995,6 +997,7 @@ class Text(Constraint):
             ctx.fail(f"must be {self.describe()}", _type_name(value))
         if not value.strip():
             ctx.fail(f"must be {self.describe()}", value)
+        _check_unicode([value], ctx)
         return value
 
     def invalid_values(self, valid: Any) -> Iterator[tuple[str, Any]]:
@@ -1003,6 +1006,7 @@ class Text(Constraint):
         yield "a list", [valid]
         yield "an empty string", ""
         yield "a blank string", "   "
+        yield "a lone surrogate", "bad \ud800"
 
 
 @dataclass(frozen=True)
@@ -1054,6 +1058,7 @@ class Labels(Constraint):
                 "must hold labels of one type (all strings, all integers or all booleans)",
                 _type_name(value),
             )
+        _check_unicode(items, ctx)
         distinct = len(np.unique(arr))
         if distinct < self.min_classes:
             ctx.fail(
@@ -1068,10 +1073,28 @@ class Labels(Constraint):
         good = list(valid)
         yield "a missing label", [*good[:-1], None]
         yield "a NaN label", [*good[:-1], math.nan]
+        yield "a lone surrogate", [*(str(g) for g in good[:-1]), "bad \ud800"]
         if self.min_classes >= 2:
             yield "a single class", [good[0]] * len(good)
         if self.same_length_as is not None:
             yield "one element too many", [*good, good[-1]]
+
+
+def _check_unicode(items: Sequence[Any], ctx: _Context) -> None:
+    r"""Refuse strings holding a lone surrogate (``"\ud800"``): they are not Unicode text.
+
+    Such strings cannot be written as UTF-8, so a model trained on them could not be
+    saved; they are refused where they enter instead.
+    """
+    try:
+        "".join(item for item in items if isinstance(item, str)).encode("utf-8")
+    except UnicodeEncodeError:
+        for i, item in enumerate(items):
+            if isinstance(item, str):
+                try:
+                    item.encode("utf-8")
+                except UnicodeEncodeError:
+                    ctx.fail("must be valid Unicode text (a lone surrogate is not)", _at(item, i))
 
 
 def _check_same_length(other_name: str | None, length: int, ctx: _Context) -> None:

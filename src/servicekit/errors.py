@@ -29,6 +29,7 @@ Examples
 from __future__ import annotations
 
 __all__ = [
+    "AliasedColumnsWarning",
     "ConvergenceError",
     "ConvergenceWarning",
     "InvalidInputError",
@@ -90,6 +91,10 @@ class ConvergenceWarning(ServicekitWarning):
 
 class SeparationWarning(ServicekitWarning):
     """A classifier's classes are (quasi-)completely separated; maximum-likelihood estimates diverge."""
+
+
+class AliasedColumnsWarning(ServicekitWarning):
+    """Columns that are linear combinations of others were dropped from a fit (not estimable)."""
 
 
 class SmallSampleWarning(ServicekitWarning):

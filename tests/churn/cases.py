@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pandas as pd
 
 from servicekit import churn
@@ -69,6 +72,16 @@ def _classifier() -> churn.ChurnClassifier:
     return churn.ChurnClassifier().fit(_X, _Y_FIT)
 
 
+def _new_path() -> Path:
+    return Path(tempfile.mkdtemp()) / "model.json"
+
+
+def _saved(model: churn.LogisticModel | churn.ChurnModel) -> Path:
+    path = _new_path()
+    model.save(path)
+    return path
+
+
 MODEL_CASES = [
     Case(
         churn.fit_logistic,
@@ -93,6 +106,10 @@ MODEL_CASES = [
     Case(churn.ChurnModel.risk_drivers, lambda: {"frame": _frame(), "top": 2}, instance=_model),
     Case(churn.ChurnModel.summary, lambda: {"confidence": 0.9}, instance=_model),
     Case(churn.ChurnModel.from_json, lambda: {"text": _model().to_json()}),
+    Case(churn.ChurnModel.save, lambda: {"path": _new_path()}, instance=_model),
+    Case(churn.ChurnModel.load, lambda: {"path": _saved(_model())}),
+    Case(churn.LogisticModel.save, lambda: {"path": _new_path()}, instance=_logistic),
+    Case(churn.LogisticModel.load, lambda: {"path": _saved(_logistic())}),
     Case(
         churn.cross_validate,
         lambda: {

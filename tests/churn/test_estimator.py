@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import inspect
 import warnings
 from typing import Any
 
@@ -11,35 +10,14 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from servicekit.churn import ChurnClassifier
 from servicekit.errors import InvalidInputError, ServicekitWarning
 
-
-def _expected_failures(estimator: ChurnClassifier) -> dict[str, str]:
-    if estimator.l2 > 0:
-        return {}
-    # The check fits 30 features on a handful of positively weighted rows: without a
-    # penalty the maximum-likelihood estimate is not identifiable, and fit_logistic
-    # rightly refuses the singular design. The penalised instance below passes it.
-    return {
-        "check_sample_weight_equivalence_on_dense_data": "singular design without l2 (by design)"
-    }
-
-
-# scikit-learn >= 1.6 marks expected failures itself; older releases (down to our floor,
-# 1.3) get the same list applied in the test body.
-_NATIVE_XFAIL = "expected_failed_checks" in inspect.signature(parametrize_with_checks).parameters
 _ESTIMATORS = [ChurnClassifier(), ChurnClassifier(l2=1.0)]
 
 
-@(
-    parametrize_with_checks(_ESTIMATORS, expected_failed_checks=_expected_failures)
-    if _NATIVE_XFAIL
-    else parametrize_with_checks(_ESTIMATORS)
-)
+# No expected failures: the unpenalised estimator drops aliased columns instead of
+# refusing a singular design (check_sample_weight_equivalence_on_dense_data fits 30
+# features on a handful of weighted rows).
+@parametrize_with_checks(_ESTIMATORS)
 def test_sklearn_conformance(estimator: ChurnClassifier, check: Any) -> None:
-    if not _NATIVE_XFAIL:
-        name = getattr(check, "func", check).__name__
-        reason = _expected_failures(estimator).get(name)
-        if reason is not None:
-            pytest.xfail(reason)
     # sklearn's generated data is often separable: our warnings say so, sklearn's checks
     # only care about behaviour.
     with warnings.catch_warnings():

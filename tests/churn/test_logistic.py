@@ -303,7 +303,7 @@ def _edit(text: str, **changes: object) -> str:
         (lambda t: _edit(t, format="sklearn.LogisticRegression"), "'format'"),
         (lambda t: _edit(t, coef=json.loads(t)["coef"][:-1]), "'coef' must hold 3"),
         (lambda t: t.replace('"intercept": ', '"intercept": NaN, "x": ', 1), "non-finite"),
-        (lambda t: _edit(t, n_obs="400"), "'n_obs' must be an integer"),
+        (lambda t: _edit(t, n_obs="400"), "'n_obs' must be a number"),
         (lambda t: _edit(t, covariance=[[1.0]]), "'covariance'"),
         (lambda t: _edit(t, extra=1), "'extra' is not part"),
         (lambda t: _edit(t, intercept=json.loads(t)["intercept"] + 1e-9), "checksum"),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pandas as pd
 
 from servicekit import classify
@@ -13,6 +16,16 @@ def _agents() -> pd.DataFrame:
     return pd.DataFrame(
         {"agent": ["a", "b"], "skills": ["cards", "human"], "load": [0, 1], "cap": [3, 3]}
     )
+
+
+def _new_path() -> Path:
+    return Path(tempfile.mkdtemp()) / "model.json"
+
+
+def _saved(model: classify.QuestionClassifier | classify.FaqIndex) -> Path:
+    path = _new_path()
+    model.save(path)
+    return path
 
 
 CASES = [
@@ -93,6 +106,12 @@ CASES = [
         instance=small.faq,
     ),
     Case(classify.FaqIndex.from_json, lambda: {"text": small.faq().to_json()}),
+    Case(classify.FaqIndex.save, lambda: {"path": _new_path()}, instance=small.faq),
+    Case(classify.FaqIndex.load, lambda: {"path": _saved(small.faq())}),
+    Case(
+        classify.QuestionClassifier.save, lambda: {"path": _new_path()}, instance=small.classifier
+    ),
+    Case(classify.QuestionClassifier.load, lambda: {"path": _saved(small.classifier())}),
     Case(
         classify.route,
         lambda: {

@@ -120,7 +120,7 @@ def cross_validate(
             {
                 "repeat": index // folds,
                 "fold": index % folds,
-                "n_train": model.logistic.n_obs,
+                "n_train": int(model.logistic.n_obs),  # unweighted: the number of rows
                 "n_test": int(scored.sum()),
                 **result.to_dict(),
             }

@@ -9,11 +9,15 @@ The rules (documented on :func:`~servicekit.churn.fit_churn_model`):
 - Categorical columns are one-hot coded against a reference level: the most frequent
   level of the training data (ties go to the first in sorted order). The reference
   gets no column; each other level ``v`` of column ``c`` gets the column ``"c=v"``.
+- Levels are matched by value, not by the text of the column's dtype: a whole number
+  is the same level whether it arrives as ``2``, ``2.0`` (a column made float by one
+  missing value) or ``numpy.int64(2)``, and is written ``"2"``.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -64,10 +68,33 @@ def numbers_of(column: pd.Series) -> tuple[FloatArray, BoolArray, BoolArray]:
     return parsed, blank, unparseable
 
 
+#: The text ``str()`` gives a whole float (``"2.0"``, ``"-1.0"``), as older model files hold.
+_WHOLE_FLOAT_TEXT = re.compile(r"-?[0-9]+\.0")
+
+
+def level_text(value: Any) -> str:
+    """The text of a categorical level, the same for equal numbers of any dtype.
+
+    Whole numbers are written without a fractional part (``2``, ``2.0`` and
+    ``numpy.int64(2)`` are all ``"2"``; so is the text ``"2.0"`` that ``str()`` of a
+    float gives, which older model files hold); booleans stay ``"True"``/``"False"``
+    and other values are ``str(value)``.
+    """
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, str) and _WHOLE_FLOAT_TEXT.fullmatch(value):
+        return str(int(float(value)))
+    return str(value)
+
+
 def labels_of(column: pd.Series) -> tuple[np.ndarray[Any, Any], BoolArray]:
-    """``(labels as str objects, missing)`` of a categorical column."""
+    """``(labels as str objects, missing)`` of a categorical column (see :func:`level_text`)."""
     missing = _is_blank_text(column)
-    labels = np.array([str(v) for v in column.astype(object)], dtype=object)
+    labels = np.array([level_text(v) for v in column.astype(object)], dtype=object)
     return labels, missing
 
 
@@ -83,6 +110,20 @@ def _rows(frame: pd.DataFrame, mask: BoolArray, limit: int = 5) -> Any:
     labels = list(frame.index[mask][:limit])
     more = int(mask.sum()) - len(labels)
     return described(f"{labels}{f' and {more} more' if more > 0 else ''} (row labels)")
+
+
+def _require_unicode(texts: list[str], column: str, function: str) -> None:
+    """Refuse a column name or level holding a lone surrogate: the model could not be saved."""
+    for text in texts:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            fail(
+                function,
+                "frame",
+                f"column {column!r} must hold valid Unicode text (a lone surrogate is not)",
+                text,
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +246,7 @@ class TableEncoder:
         fill: dict[str, float] = {}
         base: dict[str, float] = {}
         for column in numeric:
+            _require_unicode([column], column, function)
             values = numbers[column][keep]
             present = values[~np.isnan(values)]
             if not present.size:
@@ -228,6 +270,7 @@ class TableEncoder:
                     f"in {n_rows} rows); pass exclude=[{column!r}]",
                 )
             levels[column] = tuple(str(v) for v in found)
+            _require_unicode([column, *levels[column]], column, function)
             # Most frequent level; np.argmax takes the first (sorted) one on ties.
             reference[column] = str(found[int(np.argmax(counts))])
         encoder = TableEncoder(
@@ -280,7 +323,7 @@ class TableEncoder:
         for column in self.categorical:
             labels, empty = labels_of(frame[column])
             scorable &= self._handle_missing(frame, column, empty, function)
-            known = set(self.levels[column])
+            known = {level_text(level) for level in self.levels[column]}
             unseen = ~empty & np.array([v not in known for v in labels], dtype=bool)
             if unseen.any():
                 shown = sorted({str(v) for v in labels[unseen]})[:5]
@@ -293,7 +336,7 @@ class TableEncoder:
             for level in self.levels[column]:
                 name = f"{column}={level}"
                 if name in position:
-                    design[:, position[name]] = (labels == level) & ~empty
+                    design[:, position[name]] = (labels == level_text(level)) & ~empty
         if not scorable.all():
             design[~scorable] = 0.0
         return design, scorable

@@ -111,7 +111,12 @@ class ChurnClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
     A thin scikit-learn estimator over :func:`~servicekit.churn.fit_logistic`:
     unpenalised by default (unlike ``LogisticRegression``), converges on unscaled
-    and correlated columns, and warns on separation. Binary problems only;
+    and correlated columns, and warns on separation. Aliased columns (constant
+    columns, or one-hot columns that sum to the intercept, as
+    ``OneHotEncoder()`` makes them) are dropped from the fit with an
+    :class:`~servicekit.errors.AliasedColumnsWarning` naming them
+    (``fit_logistic(..., aliased="drop")``), so the estimator works in the usual
+    ``make_column_transformer`` pipelines. Binary problems only;
     multiclass targets raise ``ValueError`` ("Only binary classification is
     supported").
 
@@ -131,7 +136,9 @@ class ChurnClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     classes_ : ndarray of shape (2,)
         Class labels; ``classes_[1]`` is the positive class (churn).
     coef_ : ndarray of shape (1, n_features)
-        Coefficients on the log-odds scale of ``classes_[1]``.
+        Coefficients on the log-odds scale of ``classes_[1]``; 0 for aliased
+        columns (the weight prediction gives them, so that ``decision_function``
+        is ``X @ coef_.T + intercept_``); ``model_.coef`` has NaN there.
     intercept_ : ndarray of shape (1,)
         Intercept.
     n_features_in_ : int
@@ -139,7 +146,7 @@ class ChurnClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     feature_names_in_ : ndarray of str
         Column names, when ``X`` was a DataFrame with string column names.
     model_ : LogisticModel
-        The fitted model, with standard errors and ``summary()``.
+        The fitted model, with standard errors, ``aliased`` and ``summary()``.
 
     Examples
     --------
@@ -210,8 +217,9 @@ class ChurnClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             feature_names=None if names is None else [str(n) for n in names],
             tol=self.tol,
             max_iter=self.max_iter,
+            aliased="drop",
         )
-        self.coef_ = self.model_.coef.reshape(1, -1).copy()
+        self.coef_ = np.nan_to_num(self.model_.coef, nan=0.0).reshape(1, -1)
         self.intercept_ = np.array([self.model_.intercept])
         self.n_iter_ = np.array([self.model_.n_iter])
         return self

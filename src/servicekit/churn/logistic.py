@@ -13,31 +13,34 @@ whose gradient is ``Z'W(y − μ)`` and negative Hessian ``Z' diag(w μ(1 − μ
 from __future__ import annotations
 
 import math
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
 from scipy import linalg, special, stats
 from scipy.linalg import blas
 
-from servicekit._persistence import Document, write_document
+from servicekit._persistence import PATH, Document, JsonText, read_file, write_document, write_file
 from servicekit._results import ResultMixin
 from servicekit._stats import CONFIDENCE, two_sided_z
 from servicekit._typing import ArrayLike, FloatArray, MatrixLike
 from servicekit._validation import (
     Array,
     Flag,
-    InstanceOf,
     Interval,
+    Options,
     Texts,
     as_float_array,
     described,
     fail,
     validated,
 )
+from servicekit._validation import _Context as Context
 from servicekit._warnings import warn
-from servicekit.errors import ConvergenceWarning, SeparationWarning
+from servicekit.errors import AliasedColumnsWarning, ConvergenceWarning, SeparationWarning
 
 __all__ = ["LogisticModel", "fit_logistic"]
 
@@ -53,6 +56,15 @@ PERFECT_ETA = 20.0
 #: Rows per block when forming the Hessian: the scaled block stays in cache between
 #: the row scaling and the rank-k update, so each Newton iteration reads X once.
 CHUNK_ROWS = 4096
+#: Columns whose (weighted) standard deviation lies outside this range are refused:
+#: the variance of their coefficient, of order 1/sd², would overflow or underflow
+#: float64 when the covariance is transformed back to the scale of ``X``.
+SCALE_RANGE = (1e-150, 1e150)
+
+#: Relative change of the log-likelihood that is rounding noise (a few ulps of a sum).
+ROUNDING = 16 * float(np.finfo(np.float64).eps)
+
+AliasedPolicy = Literal["raise", "drop"]
 
 
 # =================================================================== the fitted model
@@ -63,22 +75,29 @@ class LogisticModel(ResultMixin):
     Attributes
     ----------
     coef : ndarray of shape (n_features,)
-        Coefficients on the log-odds scale, in the order of ``feature_names``.
+        Coefficients on the log-odds scale, in the order of ``feature_names``. NaN
+        for an aliased column (see ``aliased``), as R's ``glm`` reports ``NA``: its
+        coefficient is not estimable, and prediction gives it no weight (an
+        effective coefficient of 0).
     intercept : float
         The intercept β0 (0.0 when ``fit_intercept=False``).
     feature_names : tuple of str
-        Names of the columns of ``X``.
+        Names of the columns of ``X`` (a DataFrame's column names by default).
     std_errors : ndarray of shape (n_features,)
         Wald standard errors of ``coef``, square roots of the diagonal of the
         inverse negative Hessian at the estimate (with ``l2 > 0``: of the penalised
-        Hessian).
+        Hessian); NaN for aliased columns.
     intercept_std_error : float
         Standard error of the intercept (NaN when no intercept was fitted).
-    covariance : ndarray of shape (n_params, n_params)
-        Estimated covariance of the parameters, ordered intercept first (when
-        fitted), then ``feature_names``.
-    n_obs : int
-        Number of rows of ``X`` (rows with sample weight 0 included).
+    covariance : ndarray of shape (n_features + 1, n_features + 1)
+        (``(n_features, n_features)`` without an intercept). Estimated covariance of the parameters, ordered intercept first (when
+        fitted), then ``feature_names``; the rows and columns of aliased columns
+        are NaN.
+    n_obs : float
+        Number of observations: the number of rows of ``X``, or with
+        ``sample_weight`` the sum of the (frequency) weights, so rows of weight 0
+        do not count and a weight of 2 counts as two rows (as statsmodels'
+        ``GLM(freq_weights=...)``). It is the ``n`` of :attr:`bic`.
     n_iter : int
         Newton iterations taken.
     converged : bool
@@ -94,6 +113,10 @@ class LogisticModel(ResultMixin):
     separated : tuple of str
         Features named by the :class:`~servicekit.errors.SeparationWarning` when the
         classes were (quasi-)completely separated; empty otherwise.
+    aliased : mapping of str to tuple of str
+        Columns dropped from the fit by ``fit_logistic(..., aliased="drop")``, each
+        with the earlier columns it is a linear combination of (``"intercept"`` for
+        a constant column, none for a column of zeros); empty otherwise.
 
     Examples
     --------
@@ -112,7 +135,7 @@ class LogisticModel(ResultMixin):
     std_errors: FloatArray
     intercept_std_error: float
     covariance: FloatArray
-    n_obs: int
+    n_obs: float
     n_iter: int
     converged: bool
     log_likelihood: float
@@ -120,14 +143,15 @@ class LogisticModel(ResultMixin):
     l2: float = 0.0
     fit_intercept: bool = True
     separated: tuple[str, ...] = field(default=())
+    aliased: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     _extra_fields = ("pseudo_r2", "aic", "bic")
 
     # ------------------------------------------------------------- fit statistics
     @property
     def n_params(self) -> int:
-        """Number of estimated parameters (features plus the intercept, if fitted)."""
-        return len(self.coef) + int(self.fit_intercept)
+        """Number of estimated parameters: non-aliased features plus the intercept, if fitted."""
+        return int(np.count_nonzero(~np.isnan(self.coef))) + int(self.fit_intercept)
 
     @property
     def pseudo_r2(self) -> float:
@@ -143,7 +167,7 @@ class LogisticModel(ResultMixin):
 
     @property
     def bic(self) -> float:
-        """Bayesian information criterion, ``k·log(n_obs) − 2ℓ``."""
+        """Bayesian information criterion, ``k·log(n_obs) − 2ℓ`` (``n_obs``: the weight sum)."""
         return self.n_params * math.log(self.n_obs) - 2.0 * self.log_likelihood
 
     # ------------------------------------------------------------- prediction
@@ -195,8 +219,15 @@ class LogisticModel(ResultMixin):
         proba: FloatArray = special.expit(self._log_odds(values))
         return proba
 
+    @property
+    def _effective_coef(self) -> FloatArray:
+        """``coef`` with aliased (NaN) coefficients as 0: the weights prediction uses."""
+        if not self.aliased:
+            return self.coef
+        return np.where(np.isnan(self.coef), 0.0, self.coef)
+
     def _log_odds(self, values: FloatArray) -> FloatArray:
-        eta: FloatArray = values @ self.coef
+        eta: FloatArray = values @ self._effective_coef
         eta += self.intercept
         return eta
 
@@ -225,8 +256,10 @@ class LogisticModel(ResultMixin):
             Indexed by ``"intercept"`` (when fitted) and the feature names, with
             columns ``coef``, ``std_err``, ``z``, ``p_value`` (two-sided), ``ci_low``,
             ``ci_high`` and ``odds_ratio`` (``exp(coef)``: the factor by which the
-            odds of churn change per unit of the feature). ``attrs`` records ``l2``,
-            ``confidence``, ``converged`` and a ``caption``; with ``l2 > 0`` the
+            odds of churn change per unit of the feature). Aliased columns (dropped
+            by ``aliased="drop"``) are listed with NaN in every column. ``attrs``
+            records ``l2``, ``confidence``, ``converged``, ``aliased`` and a
+            ``caption``; with ``l2 > 0`` the
             standard errors come from the penalised Hessian and are shrunk like the
             coefficients (read them as approximate).
 
@@ -258,13 +291,15 @@ class LogisticModel(ResultMixin):
                 },
                 index=pd.Index(names, name=None),
             )
-        caption = f"Logistic regression (n_obs={self.n_obs}, l2={self.l2:g}"
-        caption += ", standard errors from the penalised Hessian)" if self.l2 > 0 else ")"
+        caption = f"Logistic regression (n_obs={_count(self.n_obs)}, l2={self.l2:g}"
+        caption += ", standard errors from the penalised Hessian" if self.l2 > 0 else ""
+        caption += f", {len(self.aliased)} aliased column(s) dropped)" if self.aliased else ")"
         table.attrs.update(
             {
                 "l2": self.l2,
                 "confidence": confidence,
                 "converged": self.converged,
+                "aliased": {k: list(v) for k, v in self.aliased.items()},
                 "caption": caption,
             }
         )
@@ -273,7 +308,7 @@ class LogisticModel(ResultMixin):
     def __str__(self) -> str:
         lines = [
             "Logistic regression (Newton/IRLS)",
-            f"  n_obs: {self.n_obs}   n_iter: {self.n_iter}   converged: {self.converged}"
+            f"  n_obs: {_count(self.n_obs)}   n_iter: {self.n_iter}   converged: {self.converged}"
             f"   l2: {self.l2:g}",
             f"  log-likelihood: {self.log_likelihood:.4f}   LL-null: {self.log_likelihood_null:.4f}"
             f"   pseudo-R² (McFadden): {self.pseudo_r2:.4f}",
@@ -281,6 +316,10 @@ class LogisticModel(ResultMixin):
         ]
         if self.l2 > 0:
             lines.append("  standard errors are from the penalised Hessian")
+        for name, sources in self.aliased.items():
+            lines.append(
+                f"  dropped {name!r} (aliased: a combination of {list(sources)}); coef NaN"
+            )
         if self.separated:
             lines.append(
                 f"  WARNING: classes separated by {list(self.separated)}; "
@@ -292,7 +331,7 @@ class LogisticModel(ResultMixin):
 
     def __repr__(self) -> str:
         return (
-            f"LogisticModel(n_features={len(self.coef)}, n_obs={self.n_obs}, "
+            f"LogisticModel(n_features={len(self.coef)}, n_obs={_count(self.n_obs)}, "
             f"log_likelihood={self.log_likelihood:.4f}, converged={self.converged}, "
             f"l2={self.l2:g})"
         )
@@ -300,16 +339,16 @@ class LogisticModel(ResultMixin):
     # ------------------------------------------------------------- persistence
     def _to_fields(self) -> dict[str, Any]:
         """The model as JSON-ready fields (the body of :meth:`to_json`)."""
-        return {
+        fields: dict[str, Any] = {
             "feature_names": list(self.feature_names),
-            "coef": self.coef.tolist(),
+            "coef": _nulls(self.coef),
             "intercept": self.intercept,
-            "std_errors": self.std_errors.tolist(),
+            "std_errors": _nulls(self.std_errors),
             "intercept_std_error": (
                 None if math.isnan(self.intercept_std_error) else self.intercept_std_error
             ),
-            "covariance": self.covariance.tolist(),
-            "n_obs": self.n_obs,
+            "covariance": _nulls(self.covariance),
+            "n_obs": _count(self.n_obs),
             "n_iter": self.n_iter,
             "converged": self.converged,
             "log_likelihood": self.log_likelihood,
@@ -318,11 +357,16 @@ class LogisticModel(ResultMixin):
             "fit_intercept": self.fit_intercept,
             "separated": list(self.separated),
         }
+        if self.aliased:  # only then, so files of full-rank fits keep their layout
+            fields["aliased"] = {k: list(v) for k, v in self.aliased.items()}
+        return fields
 
     def to_json(self) -> str:
         """The model as a versioned JSON document (format ``servicekit.LogisticModel``, version 1).
 
         Floats are written with ``repr``, so :meth:`from_json` restores them exactly.
+        The NaN coefficients, standard errors and covariances of aliased columns are
+        written as ``null``.
 
         Examples
         --------
@@ -334,7 +378,7 @@ class LogisticModel(ResultMixin):
         return write_document(FORMAT, VERSION, self._to_fields())
 
     @classmethod
-    @validated(text=InstanceOf(str))
+    @validated(text=JsonText())
     def from_json(cls, text: str) -> LogisticModel:
         """Load a model written by :meth:`to_json`, validating every field.
 
@@ -344,6 +388,8 @@ class LogisticModel(ResultMixin):
             If the text is not JSON, is truncated, has another format name or
             version, a field of the wrong type, length or shape, a non-finite number,
             or content that no longer matches its checksum.
+        InvalidInputError
+            If ``text`` is not a str: a path (use :meth:`load`), bytes or a dict.
 
         Examples
         --------
@@ -357,12 +403,62 @@ class LogisticModel(ResultMixin):
         document.verify_checksum()
         return model
 
+    @validated(path=PATH)
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the model to ``path`` as UTF-8 JSON (exactly :meth:`to_json`'s text).
+
+        The file is replaced only once completely written. Read it back with
+        :meth:`load` or :func:`servicekit.load`.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file to write (conventionally ``*.json``).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> model = fit_logistic([[0.0], [1.0], [2.0], [3.0]], [0, 1, 0, 1])
+        >>> path = tempfile.mkdtemp() + "/model.json"
+        >>> model.save(path)
+        >>> LogisticModel.load(path).to_json() == model.to_json()
+        True
+        """
+        write_file(path, self.to_json())
+
+    @classmethod
+    @validated(path=PATH)
+    def load(cls, path: str | os.PathLike[str]) -> LogisticModel:
+        """Read a model written by :meth:`save` (validated like :meth:`from_json`).
+
+        Parameters
+        ----------
+        path : str or path-like
+            A ``servicekit.LogisticModel`` file.
+
+        Raises
+        ------
+        ModelFormatError
+            If the file is not UTF-8 JSON of this format or fails validation.
+        FileNotFoundError
+            If there is no such file.
+
+        Examples
+        --------
+        >>> LogisticModel.load("no-such-model.json")
+        Traceback (most recent call last):
+        ...
+        FileNotFoundError: [Errno 2] No such file or directory: 'no-such-model.json'
+        """
+        return cls.from_json(read_file(path))
+
     @classmethod
     def _from_document(cls, doc: Document) -> LogisticModel:
         """Build a model from a parsed document (structure checked, checksum not)."""
         doc.expect_keys(
             {"format", "version", "checksum", *_FIELD_NAMES}
             - ({"checksum"} if doc.where else set())
+            | ({"aliased"} if "aliased" in doc.fields else set())
         )
         names = doc.texts("feature_names")
         p = len(names)
@@ -375,14 +471,38 @@ class LogisticModel(ResultMixin):
         separated = doc.texts("separated")
         if not set(separated) <= set(names):
             doc.fail("separated", "must name features of the model")
-        n_obs = doc.integer("n_obs", low=1)
-        coef = doc.numbers("coef", shape=(p,))
-        std_errors = doc.numbers("std_errors", shape=(p,), low=0.0)
-        covariance = doc.numbers("covariance", shape=(q, q))
-        if not np.array_equal(covariance, covariance.T):
+        n_obs = doc.number("n_obs")
+        if n_obs <= 0:
+            doc.fail("n_obs", f"must be > 0, got {n_obs!r}")
+        aliased: dict[str, tuple[str, ...]] = {}
+        if "aliased" in doc.fields:
+            for name, sources in doc.mapping("aliased").items():
+                if (
+                    name not in names
+                    or not isinstance(sources, list)
+                    or not all(isinstance(s, str) and s in ("intercept", *names) for s in sources)
+                ):
+                    doc.fail("aliased", f"entry {name!r} must name columns of the model")
+                aliased[name] = tuple(sources)
+            if not aliased:
+                doc.fail("aliased", "must not be empty when present")
+        dropped = np.array([name in aliased for name in names], dtype=bool)
+        coef = doc.numbers("coef", shape=(p,), allow_null=True)
+        std_errors = doc.numbers("std_errors", shape=(p,), low=0.0, allow_null=True)
+        covariance = doc.numbers("covariance", shape=(q, q), allow_null=True)
+        missing = np.concatenate([np.zeros(int(fit_intercept), dtype=bool), dropped])
+        if not (
+            np.array_equal(np.isnan(coef), dropped)
+            and np.array_equal(np.isnan(std_errors), dropped)
+            and np.array_equal(np.isnan(covariance), missing[:, None] | missing[None, :])
+        ):
+            doc.fail("coef", "must be null exactly for the aliased columns (and their errors)")
+        if not np.array_equal(covariance, covariance.T, equal_nan=True):
             doc.fail("covariance", "must be symmetric")
         variances = np.diag(covariance)[int(fit_intercept) :]
-        if not np.allclose(std_errors, np.sqrt(np.clip(variances, 0.0, None)), rtol=1e-12, atol=0):
+        with np.errstate(invalid="ignore"):
+            root = np.sqrt(np.clip(variances, 0.0, None))
+        if not np.allclose(std_errors, root, rtol=1e-12, atol=0, equal_nan=True):
             doc.fail("std_errors", "must be the square roots of the covariance diagonal")
         ll = doc.number("log_likelihood")
         ll_null = doc.number("log_likelihood_null")
@@ -403,6 +523,7 @@ class LogisticModel(ResultMixin):
             l2=_non_negative(doc, "l2"),
             fit_intercept=fit_intercept,
             separated=separated,
+            aliased=aliased,
         )
 
 
@@ -424,6 +545,21 @@ _FIELD_NAMES = {
 }
 
 
+def _count(n_obs: float) -> int | float:
+    """``n_obs`` as an int when it is whole (row counts, integer weights), else as is."""
+    return int(n_obs) if float(n_obs).is_integer() else float(n_obs)
+
+
+def _nulls(values: FloatArray) -> Any:
+    """``values.tolist()`` with NaN (aliased columns) as ``None`` (JSON ``null``)."""
+    listed = values.tolist()
+    if not np.isnan(values).any():
+        return listed
+    if values.ndim == 1:
+        return [None if math.isnan(v) else v for v in listed]
+    return [[None if math.isnan(v) else v for v in row] for row in listed]
+
+
 def _non_negative(doc: Document, key: str) -> float:
     value = doc.number(key)
     if value < 0:
@@ -432,8 +568,32 @@ def _non_negative(doc: Document, key: str) -> float:
 
 
 # =================================================================== fitting
+@dataclass(frozen=True)
+class _Design(Array):
+    """``Array(ndim=2)`` that also takes a DataFrame's column names as ``feature_names``.
+
+    They are used (as statsmodels does) when every column name is a non-empty string
+    and ``feature_names`` is not given; repeated names are refused.
+    """
+
+    def coerce(self, value: Any, ctx: Context) -> Any:
+        columns = list(value.columns) if isinstance(value, pd.DataFrame) else None
+        coerced = super().coerce(value, ctx)
+        if (
+            columns is not None
+            and ctx.arguments.get("feature_names") is None
+            and all(isinstance(c, str) and c for c in columns)
+        ):
+            if len(set(columns)) != len(columns):
+                repeated = sorted({c for c in columns if columns.count(c) > 1})
+                ctx.fail("must not repeat a column name (or pass feature_names)", repeated)
+            # The bound arguments are a dict; feature_names is checked after X (Texts).
+            cast("dict[str, Any]", ctx.arguments)["feature_names"] = [str(c) for c in columns]
+        return coerced
+
+
 @validated(
-    X=Array(ndim=2),
+    X=_Design(ndim=2),
     y=Array(kind="bool", same_length_as="X"),
     l2=Interval(low=0),
     sample_weight=Array(low=0, same_length_as="X", optional=True),
@@ -441,6 +601,7 @@ def _non_negative(doc: Document, key: str) -> float:
     feature_names=Texts(optional=True),
     tol=Interval(low=0, low_open=True),
     max_iter=Interval(kind="int", low=1),
+    aliased=Options("raise", "drop"),
 )
 def fit_logistic(
     X: MatrixLike,
@@ -452,6 +613,7 @@ def fit_logistic(
     feature_names: list[str] | None = None,
     tol: float = 1e-8,
     max_iter: int = 100,
+    aliased: AliasedPolicy = "raise",
 ) -> LogisticModel:
     """Fit a logistic regression by Newton's method (IRLS) with a Cholesky solve.
 
@@ -468,8 +630,9 @@ def fit_logistic(
     log-likelihood, in which case the step is halved (up to 40 times).
     Convergence: the largest absolute change of a coefficient on the
     standardised scale is at most ``tol`` (scale-free); if step halving can no
-    longer improve the likelihood and that change is below ``1e-5``, the fit is
-    also declared converged (the optimum is reached to machine precision).
+    longer improve the likelihood, or a full step no longer changes it, and that
+    change is below ``1e-5``, the fit is also declared converged (the optimum is
+    reached to machine precision, which is what a ``tol`` below it can ask for).
     The iterations start from the intercept-only estimate ``β0 = logit(ȳ)``.
     Standard errors (Wald) are the square roots of the diagonal of ``H⁻¹``, with
     ``H`` the Hessian factorised in the last Newton iteration (as R's ``glm``
@@ -488,15 +651,31 @@ def fit_logistic(
         Ridge penalty ``(l2/2)·Σ β_j²`` on the non-intercept coefficients, on the
         scale of ``X`` as given. 0 gives plain maximum likelihood.
     sample_weight : array-like of shape (n_rows,), optional
-        Non-negative frequency weights (an integer weight equals repeating the row).
+        Non-negative frequency weights (an integer weight equals repeating the row):
+        the number of observations ``n_obs`` (the ``n`` of BIC) is their sum, so
+        rows of weight 0 do not count.
     fit_intercept : bool, default True
         Estimate the intercept β0 (otherwise it is fixed at 0).
     feature_names : list of str, optional
-        One unique name per column; ``x0, x1, ...`` by default.
+        One unique name per column; by default the column names of a DataFrame
+        ``X`` (when all are non-empty strings), else ``x0, x1, ...``.
     tol : float, default 1e-8
         Convergence tolerance (see Algorithm).
     max_iter : int, default 100
         Maximum number of Newton iterations.
+    aliased : {"raise", "drop"}, default "raise"
+        What to do with *aliased* columns, which make the unpenalised design
+        singular: a column that is zero on every weighted row, a constant column
+        (aliased with the intercept), or a column that is a linear combination of
+        earlier columns (R² ≥ 1 − 1e-10 on the weighted rows, in column order,
+        so the later column of a group is the one named). ``"raise"`` refuses the
+        fit naming them; ``"drop"`` fits without them, as R's ``glm`` and
+        statsmodels do, and warns once naming them: their coefficient and
+        standard error are NaN (not estimable; prediction gives them no weight),
+        ``model.aliased`` maps each to the columns it combines, ``summary()`` lists
+        them, and AIC/BIC count only the estimated parameters. With ``l2 > 0`` the
+        penalised fit is unique, so only columns of zeros without an intercept
+        are dropped.
 
     Returns
     -------
@@ -505,11 +684,14 @@ def fit_logistic(
     Raises
     ------
     InvalidInputError
-        On NaN/inf, mismatched lengths, a single class, or (with ``l2 == 0``) a
-        singular design: a constant column (aliased with the intercept) or a
-        column that is a linear combination of earlier columns; the message names
-        them. With ``l2 > 0`` the penalised problem has a unique solution and
-        aliased columns are allowed.
+        On NaN/inf, mismatched lengths, a single class, a column whose spread
+        lies outside ``1e-150 .. 1e150`` (its coefficient's variance would
+        overflow float64: rescale it), or (with ``l2 == 0`` and
+        ``aliased="raise"``) a singular design: a column of zeros, a constant
+        column (aliased with the intercept) or a column that is a linear
+        combination of earlier columns; the message names them. With ``l2 > 0``
+        the penalised problem has a unique solution and aliased columns are
+        allowed.
 
     Warns
     -----
@@ -529,6 +711,8 @@ def fit_logistic(
         not estimates: refit with ``l2 > 0`` or drop or merge those features.
     ConvergenceWarning
         When ``max_iter`` is reached (or step halving fails) without separation.
+    AliasedColumnsWarning
+        With ``aliased="drop"``, once, naming the columns dropped.
 
     References
     ----------
@@ -552,6 +736,7 @@ def fit_logistic(
     """
     values = as_float_array(X)
     outcome = np.asarray(y, dtype=np.float64)
+    drop = aliased == "drop"
     n, p = values.shape
     weights = (
         np.ones(n) if sample_weight is None else np.ascontiguousarray(sample_weight, dtype=float)
@@ -574,26 +759,67 @@ def fit_logistic(
             "must hold both classes (0 and 1) among rows with positive weight",
             described(f"only class {int(positive_weight > 0)}"),
         )
-    scratch = np.empty((CHUNK_ROWS, p + int(fit_intercept)))  # a cache-sized row block
-    design, centre, scale = _standardised_design(
-        values, weights, used, fit_intercept, names, l2, scratch
+    offset = int(fit_intercept)
+    scratch = np.empty((CHUNK_ROWS, p + offset))  # a cache-sized row block
+    design, centre, scale, dropped = _standardised_design(
+        values, weights, used, fit_intercept, names, l2, scratch, drop
     )
     penalty = np.zeros(design.shape[1])
-    penalty[int(fit_intercept) :] = l2 / scale**2
+    penalty[offset:] = l2 / scale**2
     fitter = _Newton(design, outcome, weights, penalty, tol=tol, max_iter=max_iter, buffer=scratch)
     if fit_intercept:
         fitter.start_at_rate()
     if l2 == 0:
-        _check_rank(
-            fitter.first_gram() / total_weight, ["intercept", *names] if fit_intercept else names
+        gram = fitter.first_gram()
+        labels = ["intercept", *names] if fit_intercept else list(names)
+        if not drop:
+            _check_rank(gram / total_weight, labels)
+        else:
+            for j, sources in aliased_columns(gram / total_weight).items():
+                if j - offset not in dropped:
+                    combined = [i - offset for i in sources if i >= offset]
+                    dropped[j - offset] = tuple(
+                        (
+                            ["intercept"]
+                            if fit_intercept
+                            and _needs_intercept(values, used, j - offset, combined)
+                            else []
+                        )
+                        + [names[i] for i in combined]
+                    )
+    kept = np.array([j for j in range(p) if j not in dropped], dtype=np.intp)
+    if dropped:
+        _warn_aliased(dropped, names)
+        columns = np.concatenate([np.arange(offset), kept + offset]).astype(np.intp)
+        design = np.ascontiguousarray(design[:, columns])
+        scratch = np.empty((CHUNK_ROWS, len(columns)))
+        first_gram = fitter._gram
+        fitter = _Newton(
+            design,
+            outcome,
+            weights,
+            penalty[columns],
+            tol=tol,
+            max_iter=max_iter,
+            buffer=scratch,
         )
+        if fit_intercept:
+            fitter.start_at_rate()
+        if first_gram is not None:
+            fitter._gram = first_gram[np.ix_(columns, columns)]
+        centre, scale = centre[kept], scale[kept]
     fitter.run()
     separated: tuple[str, ...] = ()
     if fitter.separated:
         separated = _separating_features(
-            values, outcome, used, fitter.last_step, names, fit_intercept
+            values[:, kept],
+            outcome,
+            used,
+            fitter.last_step,
+            tuple(names[j] for j in kept),
+            fit_intercept,
         )
-        _warn_separation(fitter, separated, n)
+        _warn_separation(fitter, separated, int(used.sum()))
     elif not fitter.converged:
         warn(
             f"fit_logistic() did not converge: {fitter.n_iter} Newton iteration(s) with "
@@ -612,12 +838,17 @@ def fit_logistic(
     else:
         transform[:, :] = np.diag(1.0 / scale)
     params = transform @ fitter.beta
-    covariance = transform @ fitter.covariance() @ transform.T
-    covariance = (covariance + covariance.T) / 2.0
-    se = np.sqrt(np.clip(np.diag(covariance), 0.0, None))
-    offset = int(fit_intercept)
-    coef = params[offset:].copy()
-    std_errors = se[offset:].copy()
+    reduced = transform @ fitter.covariance() @ transform.T
+    reduced = (reduced + reduced.T) / 2.0
+    # Aliased columns: NaN coefficient, standard error and covariance row/column.
+    estimated = np.concatenate([np.arange(offset), kept + offset]).astype(np.intp)
+    covariance = np.full((p + offset, p + offset), np.nan)
+    covariance[np.ix_(estimated, estimated)] = reduced
+    se = np.sqrt(np.clip(np.diag(reduced), 0.0, None))
+    coef = np.full(p, np.nan)
+    coef[kept] = params[offset:]
+    std_errors = np.full(p, np.nan)
+    std_errors[kept] = se[offset:]
     for array in (coef, std_errors, covariance):
         array.setflags(write=False)
     ll_null = _null_log_likelihood(outcome, weights, fit_intercept)
@@ -628,7 +859,7 @@ def fit_logistic(
         std_errors=std_errors,
         intercept_std_error=float(se[0]) if fit_intercept else math.nan,
         covariance=covariance,
-        n_obs=n,
+        n_obs=total_weight,
         n_iter=fitter.n_iter,
         converged=fitter.converged,
         log_likelihood=fitter.log_likelihood(),
@@ -636,6 +867,33 @@ def fit_logistic(
         l2=float(l2),
         fit_intercept=bool(fit_intercept),
         separated=separated,
+        aliased={names[j]: dropped[j] for j in sorted(dropped)},
+    )
+
+
+def _needs_intercept(values: FloatArray, used: Any, column: int, sources: list[int]) -> bool:
+    """Whether column = Σ a_i·sources_i needs a constant on the scale of ``X`` (raw, uncentred).
+
+    The rank check runs on centred columns, where the intercept never appears; a
+    least-squares fit on the raw weighted rows tells whether ``x_j`` also involves it.
+    """
+    target = values[used, column]
+    basis = np.c_[np.ones(len(target)), values[np.ix_(used, sources)]]
+    solution = np.linalg.lstsq(basis, target, rcond=None)[0]
+    size = float(np.abs(target).max(initial=0.0))
+    return bool(abs(solution[0]) > 1e-8 * max(size, np.finfo(np.float64).tiny))
+
+
+def _warn_aliased(dropped: dict[int, tuple[str, ...]], names: tuple[str, ...]) -> None:
+    shown = [names[j] for j in sorted(dropped)]
+    listed = f"{shown[:10]}" + (f" and {len(shown) - 10} more" if len(shown) > 10 else "")
+    warn(
+        f"fit_logistic(): dropped {len(shown)} aliased column(s) {listed}: each is zero, "
+        "constant (aliased with the intercept) or a linear combination of earlier columns, "
+        "so its coefficient is not estimable; it is reported as NaN and gets no weight in "
+        "predictions (see model.aliased). One-hot columns with an intercept are aliased: "
+        "drop one level per feature (e.g. OneHotEncoder(drop='first')) to avoid this.",
+        AliasedColumnsWarning,
     )
 
 
@@ -663,8 +921,13 @@ def _standardised_design(
     names: tuple[str, ...],
     l2: float,
     scratch: FloatArray,
-) -> tuple[FloatArray, FloatArray, FloatArray]:
+    drop: bool = False,
+) -> tuple[FloatArray, FloatArray, FloatArray, dict[int, tuple[str, ...]]]:
     """``[1, (X − m)/s]`` (or ``X/s`` without intercept) as one C-contiguous float64 array.
+
+    Also returns the columns to drop (with ``drop``): ``{column: aliased with}``
+    for constant columns (``("intercept",)``) and columns of zeros (``()``), which
+    are otherwise errors.
 
     Centring and the sums of squares are done block by block (the block stays in
     cache). A column that is constant on the weighted rows is an error with
@@ -682,9 +945,19 @@ def _standardised_design(
         block = np.subtract(
             values[start : start + CHUNK_ROWS], centre, out=body[start : start + CHUNK_ROWS]
         )
-        squares = np.multiply(block, block, out=scratch[: len(block), :p])
-        sum_squares += weights[start : start + CHUNK_ROWS] @ squares
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):  # redone below
+            squares = np.multiply(block, block, out=scratch[: len(block), :p])
+            sum_squares += weights[start : start + CHUNK_ROWS] @ squares
     scale = np.sqrt(sum_squares / total)
+    # Squares under- or overflow for columns of extreme magnitude (×1e-200, ×1e160):
+    # recompute those spreads on columns divided by their largest value.
+    extreme = np.flatnonzero(~(scale > 1e-140) | ~(scale < 1e140))
+    for j in extreme:
+        largest = float(np.abs(body[used, j]).max())
+        if largest > 0 and math.isfinite(largest):
+            ratio = body[:, j] / largest
+            scale[j] = largest * math.sqrt(float(weights @ (ratio * ratio)) / total)
+    dropped: dict[int, tuple[str, ...]] = {}
     # Exactly constant columns leave only rounding noise after centring: find the
     # candidates by their tiny spread, then confirm on the weighted rows.
     tiny = scale <= 1e-8 * np.maximum(np.abs(centre), np.finfo(np.float64).tiny)
@@ -692,7 +965,9 @@ def _standardised_design(
     if len(suspects):
         rows = values[np.ix_(used, suspects)] if not used.all() else values[:, suspects]
         constant = suspects[rows.max(axis=0) == rows.min(axis=0)]
-        if len(constant) and l2 == 0 and fit_intercept:
+        if len(constant) and l2 == 0 and fit_intercept and drop:
+            dropped.update({int(j): ("intercept",) for j in constant if centre[j] != 0})
+        elif len(constant) and l2 == 0 and fit_intercept:
             fail(
                 "fit_logistic",
                 "X",
@@ -704,7 +979,10 @@ def _standardised_design(
             body[:, constant] = 0.0
             scale[constant] = 0.0
     zero = np.flatnonzero(scale == 0)
-    if len(zero):
+    if len(zero) and drop and (l2 == 0 or not fit_intercept):
+        dropped.update({int(j): () for j in zero if j not in dropped})
+        scale[zero] = 1.0
+    elif len(zero):
         if l2 == 0 or not fit_intercept:
             fail(
                 "fit_logistic",
@@ -713,10 +991,20 @@ def _standardised_design(
                 [names[j] for j in zero],
             )
         scale[zero] = 1.0  # constant columns under a ridge penalty: coefficient stays 0
+    spread = np.flatnonzero((scale < SCALE_RANGE[0]) | (scale > SCALE_RANGE[1]))
+    if len(spread):
+        fail(
+            "fit_logistic",
+            "X",
+            "must have columns whose spread (weighted standard deviation) lies between "
+            f"{SCALE_RANGE[0]:g} and {SCALE_RANGE[1]:g}: beyond, the variance of the "
+            "coefficient would overflow or underflow float64; rescale these column(s) (e.g. to other units)",
+            described(", ".join(f"{names[j]!r} (spread {scale[j]:.3g})" for j in spread[:5])),
+        )
     body /= scale
     if fit_intercept:
         design[:, 0] = 1.0
-    return design, centre, scale
+    return design, centre, scale, dropped
 
 
 def _check_rank(gram: FloatArray, names: list[str] | tuple[str, ...]) -> None:
@@ -925,7 +1213,11 @@ class _Newton:
             self.last_step = step
             self.last_change = change
             mu, curvature = self._curvature(self.eta)
-            if change <= self.tol:
+            if change <= self.tol or (
+                # A full step that moves the objective by rounding only: the optimum is
+                # reached to machine precision (a tol below it can ask no more).
+                fraction == 1.0 and change < 1e-5 and abs(gain) <= ROUNDING * abs(current)
+            ):
                 self.converged = True
                 self._final_factor = factor
                 return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from servicekit._persistence import Document, write_document
+from servicekit._persistence import PATH, Document, JsonText, read_file, write_document, write_file
 from servicekit._results import ResultMixin
 from servicekit._stats import CONFIDENCE
 from servicekit._typing import FloatArray
@@ -193,14 +194,16 @@ class ChurnModel(ResultMixin):
 
     @validated(frame=Frame(), top=Interval(kind="int", low=1))
     def risk_drivers(self, frame: pd.DataFrame, top: int = 3) -> pd.DataFrame:
-        """Per customer, the ``top`` columns pushing the risk of churn up most.
+        """Per customer, up to ``top`` columns pushing the risk of churn up most.
 
         Contributions are on the log-odds scale against a baseline customer
         (training means for numeric columns, the reference level for categorical
         ones; see :meth:`contributions`). ``exp(contribution)`` is the factor by
         which that column multiplies the customer's odds of churn relative to the
-        baseline. When a customer has fewer than ``top`` risk-raising columns, the
-        remaining rows show the least risk-lowering ones (negative contributions).
+        baseline. Only contributions that raise the risk (strictly positive) are
+        drivers: a customer with fewer than ``top`` of them gets only those rows,
+        and one with none (at or below the baseline in every column, or
+        unscorable) gets no row at all.
 
         Parameters
         ----------
@@ -212,9 +215,10 @@ class ChurnModel(ResultMixin):
         Returns
         -------
         DataFrame
-            ``top`` rows per customer, indexed by the customer's index label, with
-            columns ``rank`` (1 = strongest), ``feature`` (input column),
-            ``value`` (the customer's value) and ``contribution`` (log-odds).
+            At most ``top`` rows per customer, indexed by the customer's index
+            label, with columns ``rank`` (1 = strongest), ``feature`` (input
+            column), ``value`` (the customer's value) and ``contribution``
+            (log-odds, > 0).
 
         Examples
         --------
@@ -226,9 +230,10 @@ class ChurnModel(ResultMixin):
         ... })
         >>> model = fit_churn_model(frame, target="churn")
         >>> model.risk_drivers(frame.head(1), top=2).round(3)
-           rank   feature  value  contribution
-        0     1    tenure      1         5.109
-        0     2  contract  month         0.000
+           rank feature  value  contribution
+        0     1  tenure      1         5.109
+
+        The customer's contract is the reference level (contribution 0): not a driver.
         """
         design, scorable = self.encoder.encode(frame, "ChurnModel.risk_drivers")
         table = self._contributions(frame, design, scorable)
@@ -237,11 +242,14 @@ class ChurnModel(ResultMixin):
         order = np.argsort(-np.nan_to_num(values, nan=-np.inf), axis=1, kind="stable")[:, :k]
         rows = np.repeat(np.arange(len(frame)), k)
         cols = order.ravel()
+        ranks = np.tile(np.arange(1, k + 1), len(frame))
+        raising = values[rows, cols] > 0  # NaN (unscorable) and 0 are not drivers
+        rows, cols, ranks = rows[raising], cols[raising], ranks[raising]
         columns = np.array(table.columns, dtype=object)
         raw = frame[list(self.encoder.columns)].to_numpy(dtype=object)
         drivers: pd.DataFrame = pd.DataFrame(
             {
-                "rank": np.tile(np.arange(1, k + 1), len(frame)),
+                "rank": ranks,
                 "feature": columns[cols],
                 "value": raw[rows, [self.encoder.columns.index(c) for c in columns[cols]]],
                 "contribution": values[rows, cols],
@@ -329,7 +337,7 @@ class ChurnModel(ResultMixin):
         return write_document(FORMAT, VERSION, fields)
 
     @classmethod
-    @validated(text=InstanceOf(str))
+    @validated(text=JsonText())
     def from_json(cls, text: str) -> ChurnModel:
         """Load a model written by :meth:`to_json`, validating every field.
 
@@ -339,6 +347,8 @@ class ChurnModel(ResultMixin):
             On invalid or truncated JSON, another format or version, any field of
             the wrong type, shape or length, coefficients that do not match the
             encoder's design columns, or content altered after writing (checksum).
+        InvalidInputError
+            If ``text`` is not a str: a path (use :meth:`load`), bytes or a dict.
 
         Examples
         --------
@@ -385,6 +395,57 @@ class ChurnModel(ResultMixin):
         )
         doc.verify_checksum()
         return model
+
+    @validated(path=PATH)
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the model to ``path`` as UTF-8 JSON (exactly :meth:`to_json`'s text).
+
+        The file is replaced only once completely written. Read it back with
+        :meth:`load` or :func:`servicekit.load`.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file to write (conventionally ``*.json``).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> frame = pd.DataFrame({"tenure": [1, 40, 3, 30, 2, 50, 4, 20],
+        ...                       "churn": [1, 0, 0, 0, 1, 0, 1, 1]})
+        >>> model = fit_churn_model(frame, target="churn")
+        >>> path = tempfile.mkdtemp() + "/model.json"
+        >>> model.save(path)
+        >>> ChurnModel.load(path).predict_proba(frame.head(1)).round(3).tolist()
+        [0.842]
+        """
+        write_file(path, self.to_json())
+
+    @classmethod
+    @validated(path=PATH)
+    def load(cls, path: str | os.PathLike[str]) -> ChurnModel:
+        """Read a model written by :meth:`save` (validated like :meth:`from_json`).
+
+        Parameters
+        ----------
+        path : str or path-like
+            A ``servicekit.ChurnModel`` file.
+
+        Raises
+        ------
+        ModelFormatError
+            If the file is not UTF-8 JSON of this format or fails validation.
+        FileNotFoundError
+            If there is no such file.
+
+        Examples
+        --------
+        >>> ChurnModel.load("no-such-model.json")
+        Traceback (most recent call last):
+        ...
+        FileNotFoundError: [Errno 2] No such file or directory: 'no-such-model.json'
+        """
+        return cls.from_json(read_file(path))
 
 
 def target_outcome(

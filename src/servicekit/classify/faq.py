@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
-from servicekit._persistence import Document, write_document
+from servicekit._persistence import PATH, Document, JsonText, read_file, write_document, write_file
 from servicekit._results import ResultMixin
 from servicekit._typing import TextsLike
 from servicekit._validation import Flag, InstanceOf, Interval, Options, Texts, fail, validated
@@ -229,7 +230,7 @@ class FaqIndex:
         return write_document(FORMAT, FORMAT_VERSION, fields)
 
     @classmethod
-    @validated(text=InstanceOf(str))
+    @validated(text=JsonText())
     def from_json(cls, text: str) -> FaqIndex:
         """Load an index saved with :meth:`to_json`.
 
@@ -254,3 +255,52 @@ class FaqIndex:
         features = TextFeatures.from_section(doc.section("features"))
         doc.verify_checksum()
         return cls(tuple(questions), tuple(answers), features)
+
+    @validated(path=PATH)
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the model to ``path`` as UTF-8 JSON (exactly :meth:`to_json`'s text).
+
+        The file is replaced only once completely written. Read it back with
+        :meth:`load` or :func:`servicekit.load`.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file to write (conventionally ``*.json``).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> model = FaqIndex.build(["Where is my card?"], ["On its way."])
+        >>> path = tempfile.mkdtemp() + "/model.json"
+        >>> model.save(path)
+        >>> FaqIndex.load(path).answer("where is my card")[0].answer
+        'On its way.'
+        """
+        write_file(path, self.to_json())
+
+    @classmethod
+    @validated(path=PATH)
+    def load(cls, path: str | os.PathLike[str]) -> FaqIndex:
+        """Read a model written by :meth:`save` (validated like :meth:`from_json`).
+
+        Parameters
+        ----------
+        path : str or path-like
+            A ``servicekit.FaqIndex`` file.
+
+        Raises
+        ------
+        ModelFormatError
+            If the file is not UTF-8 JSON of this format or fails validation.
+        FileNotFoundError
+            If there is no such file.
+
+        Examples
+        --------
+        >>> FaqIndex.load("no-such-model.json")
+        Traceback (most recent call last):
+        ...
+        FileNotFoundError: [Errno 2] No such file or directory: 'no-such-model.json'
+        """
+        return cls.from_json(read_file(path))

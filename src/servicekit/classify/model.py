@@ -18,6 +18,7 @@ features (:mod:`servicekit.text.tfidf`) and returns an immutable
 from __future__ import annotations
 
 import contextlib
+import os
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -29,18 +30,21 @@ import pandas as pd
 import scipy.sparse as sp
 
 from servicekit._persistence import (
+    PATH,
     Document,
+    JsonText,
     decode_packed_array,
     encode_array,
     encode_packed_array,
     load_json,
+    read_file,
     write_document,
+    write_file,
 )
 from servicekit._results import ResultMixin
 from servicekit._typing import ArrayLike, FloatArray, TextsLike
 from servicekit._validation import (
     Flag,
-    InstanceOf,
     Interval,
     Labels,
     Options,
@@ -454,6 +458,57 @@ class QuestionClassifier:
             out[label] = [names[j] for j in best]
         return out
 
+    # -- persistence by path (thin wrappers over to_json / from_json)
+    @validated(path=PATH)
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the model to ``path`` as UTF-8 JSON (exactly :meth:`to_json`'s text).
+
+        The file is replaced only once completely written. Read it back with
+        :meth:`load` or :func:`servicekit.load`.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file to write (conventionally ``*.json``).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> model = fit_question_classifier(["lost card", "stolen card", "reset PIN",
+        ...                                  "new PIN"], ["card", "card", "pin", "pin"])
+        >>> path = tempfile.mkdtemp() + "/model.json"
+        >>> model.save(path)
+        >>> QuestionClassifier.load(path).predict(["new PIN please"])
+        ['pin']
+        """
+        write_file(path, self.to_json())
+
+    @classmethod
+    @validated(path=PATH)
+    def load(cls, path: str | os.PathLike[str]) -> QuestionClassifier:
+        """Read a model written by :meth:`save` (validated like :meth:`from_json`).
+
+        Parameters
+        ----------
+        path : str or path-like
+            A ``servicekit.QuestionClassifier`` file.
+
+        Raises
+        ------
+        ModelFormatError
+            If the file is not UTF-8 JSON of this format or fails validation.
+        FileNotFoundError
+            If there is no such file.
+
+        Examples
+        --------
+        >>> QuestionClassifier.load("no-such-model.json")
+        Traceback (most recent call last):
+        ...
+        FileNotFoundError: [Errno 2] No such file or directory: 'no-such-model.json'
+        """
+        return cls.from_json(read_file(path))
+
     # -- persistence
     def to_json(self) -> str:
         """Everything needed to predict, as JSON text (no pickle).
@@ -492,7 +547,7 @@ class QuestionClassifier:
         return write_document(FORMAT, FORMAT_VERSION, fields)
 
     @classmethod
-    @validated(text=InstanceOf(str))
+    @validated(text=JsonText())
     def from_json(cls, text: str) -> QuestionClassifier:
         """Load a classifier saved with :meth:`to_json`.
 
