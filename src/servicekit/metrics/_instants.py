@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from servicekit._typing import DatetimeArray
-from servicekit._validation import described, fail
+from servicekit._validation import described, fail, refuse_times_of_day
 
 __all__ = ["as_instants", "check_order", "column_instants"]
 
@@ -53,6 +53,7 @@ def column_instants(
         # An all-empty column reads from CSV as float NaN: that is "no instants", not numbers.
         if values.dtype.kind in "iufbc" and not values.isna().all():
             fail(function, argument, what, described(f"numbers of dtype {values.dtype}"))
+        refuse_times_of_day(values.to_numpy(dtype=object), function, argument)
         present = values.notna().to_numpy()
         try:
             parsed = pd.to_datetime(values, errors="coerce", utc=True)
