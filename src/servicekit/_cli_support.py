@@ -260,8 +260,10 @@ def _records(frame: pd.DataFrame, index: bool) -> tuple[list[str], list[list[Any
 
 
 def _cell(x: Any, name: str, durations: bool) -> str:
-    value = _number(x)
-    if value is None:
+    import numpy as np
+
+    value = x.item() if isinstance(x, np.generic) else x
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
@@ -317,7 +319,7 @@ def emit(
 
     ``footer`` (a line of explanation) is shown under tables only.
     """
-    fmt = getattr(args, "format", None) or getattr(args, "format_default", "table")
+    fmt = str(getattr(args, "format", None) or getattr(args, "format_default", "table"))
     text = render(frame, fmt, index=index, transpose_up_to=transpose_up_to)
     if fmt == "table" and footer:
         text += footer.rstrip("\n") + "\n"

@@ -913,7 +913,9 @@ class Frame(Constraint):
         if missing:
             ctx.fail(
                 f"must have the column(s) {missing}",
-                _Described(f"{known_names(value.columns)}{did_you_mean(missing[0], value.columns)}"),
+                _Described(
+                    f"{known_names(value.columns)}{did_you_mean(missing[0], value.columns)}"
+                ),
             )
         if len(value) < self.min_rows:
             ctx.fail(f"must have at least {self.min_rows} row(s)", _Described(str(len(value))))

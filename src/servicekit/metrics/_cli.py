@@ -148,7 +148,9 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     calls.add_argument(
         "--vru-entry", default="vru_entry", metavar="COL", help="time the call arrived"
     )
-    calls.add_argument("--q-start", default="q_start", metavar="COL", help="time it joined the queue")
+    calls.add_argument(
+        "--q-start", default="q_start", metavar="COL", help="time it joined the queue"
+    )
     calls.add_argument("--q-exit", default="q_exit", metavar="COL", help="time it left the queue")
     calls.add_argument(
         "--ser-start", default="ser_start", metavar="COL", help="time an agent answered"
@@ -357,23 +359,26 @@ def _calls(args: argparse.Namespace) -> int:
     by = split_names(args.by)
     if args.available_hours is not None and by:
         raise UsageError("--available-hours is the whole file's agent time; drop --by to use it")
-    for flag, value in (("--answer-within", args.answer_within), ("--short-abandon", args.short_abandon)):
+    for flag, value in (
+        ("--answer-within", args.answer_within),
+        ("--short-abandon", args.short_abandon),
+    ):
         if not np.isfinite(value) or value < 0:
             raise UsageError(f"{flag} must be a number of seconds >= 0; got {value:g}")
     raw = read_csv(args.file, "FILE.csv", dtype=str, keep_default_na=False)
-    flags = {
-        "--date": args.date,
-        "--vru-entry": args.vru_entry,
-        "--q-start": args.q_start,
-        "--q-exit": args.q_exit,
-        "--ser-start": args.ser_start,
-        "--ser-exit": args.ser_exit,
-        "--outcome": args.outcome,
-        **{"--by": name for name in by or []},
-    }
+    flags = [
+        ("--date", args.date),
+        ("--vru-entry", args.vru_entry),
+        ("--q-start", args.q_start),
+        ("--q-exit", args.q_exit),
+        ("--ser-start", args.ser_start),
+        ("--ser-exit", args.ser_exit),
+        ("--outcome", args.outcome),
+        *[("--by", name) for name in by or []],
+    ]
     from servicekit._validation import did_you_mean, known_names
 
-    for flag, column in flags.items():
+    for flag, column in flags:
         if column not in raw.columns:
             raise CommandError(
                 f"{flag} must name a column of {args.file} ({known_names(raw.columns)}); "
@@ -400,8 +405,16 @@ def _calls(args: argparse.Namespace) -> int:
     joined = instants(args.q_start, "--q-start", arrived, queued)
     left = instants(args.q_exit, "--q-exit", joined, queued)
     names = {"created": "--q-start", "responded": "--q-exit"}
-    wait = np.where(queued, call(response_times, names, np.where(queued, joined, arrived),
-                                 np.where(queued, left, arrived)), 0.0)
+    wait = np.where(
+        queued,
+        call(
+            response_times,
+            names,
+            np.where(queued, joined, arrived),
+            np.where(queued, left, arrived),
+        ),
+        0.0,
+    )
     offered = answered | queued  # hang-ups in the voice-response unit never reached the queue
     served_from = instants(args.ser_start, "--ser-start", left, answered)
     served_to = instants(args.ser_exit, "--ser-exit", served_from, answered)

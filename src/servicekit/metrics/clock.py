@@ -166,4 +166,3 @@ def combine_date_time(
         out = out + (days_to_add * _DAY_NS).astype("timedelta64[ns]")
     out[missing] = np.datetime64("NaT", "ns")
     return out
-
