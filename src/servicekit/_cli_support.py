@@ -344,10 +344,10 @@ def library_call(names: Mapping[str, str]) -> Iterator[None]:
     except InvalidInputError as exc:
         if exc.argument is None or exc.argument not in names:
             raise
-        message = exc.reason
-        for argument, typed in names.items():
-            message = message.replace(f"'{argument}'", typed)
-        raise CommandError(message) from None
+        problem, got, value = exc.reason.partition("; got ")
+        for argument, typed in names.items():  # the bad value itself stays verbatim
+            problem = problem.replace(f"'{argument}'", typed)
+        raise CommandError(problem + got + value) from None
 
 
 def call(function: Callable[..., T], names: Mapping[str, str], *args: Any, **kwargs: Any) -> T:
@@ -359,11 +359,15 @@ def call(function: Callable[..., T], names: Mapping[str, str], *args: Any, **kwa
 @contextlib.contextmanager
 def notes(
     describe: Callable[[warnings.WarningMessage], str | None] | None = None,
+    *,
+    skip: tuple[type[Warning], ...] = (),
 ) -> Iterator[list[str]]:
     """Collect servicekit's warnings raised inside; print each as ``note: ...`` on stderr at exit.
 
     ``describe`` may rewrite a warning for the terminal (return None to keep the
-    library's text). The yielded list may get extra notes appended by the command.
+    library's text); warnings of the ``skip`` categories are dropped (when the command
+    says the same in its own words). The yielded list may get extra notes appended by
+    the command.
     """
     from servicekit.errors import ServicekitWarning
 
@@ -373,6 +377,8 @@ def notes(
         yield extra
     seen: set[str] = set()
     for warning in caught:
+        if skip and issubclass(warning.category, skip):
+            continue
         if not issubclass(warning.category, ServicekitWarning):
             warnings.showwarning(
                 warning.message, warning.category, warning.filename, warning.lineno

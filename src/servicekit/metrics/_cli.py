@@ -295,40 +295,36 @@ def _tickets(args: argparse.Namespace) -> int:
     satisfied_min = args.satisfied_min
     if satisfied_min is None:
         satisfied_min = 4 if args.scale == 5 else max(1, args.scale - 1)
-    import warnings
-
     from servicekit.errors import SmallSampleWarning
 
-    with warnings.catch_warnings():
-        # The CLI names the small groups itself (below), with the flag to change.
-        warnings.simplefilter("ignore", SmallSampleWarning)
-        with notes():
-            report = call(
-                kpi_report,
-                {
-                    "tickets": file_name,
-                    "by": "--by",
-                    "created": "--created",
-                    "first_response": "--first-response",
-                    "resolved": "--resolved",
-                    "satisfaction": "--satisfaction",
-                    "scale": "--scale",
-                    "satisfied_min": "--satisfied-min",
-                    "confidence": "--confidence",
-                    "min_n": "--min-n",
-                },
-                table,
-                by=by,
-                created=args.created,
-                first_response=args.first_response,
-                resolved=args.resolved,
-                satisfaction=args.satisfaction,
-                calendar=calendar,
-                scale=args.scale,
-                satisfied_min=satisfied_min,
-                confidence=args.confidence,
-                min_n=args.min_n,
-            )
+    # The CLI names the small groups itself (below), with the flag to change.
+    with notes(skip=(SmallSampleWarning,)):
+        report = call(
+            kpi_report,
+            {
+                "tickets": file_name,
+                "by": "--by",
+                "created": "--created",
+                "first_response": "--first-response",
+                "resolved": "--resolved",
+                "satisfaction": "--satisfaction",
+                "scale": "--scale",
+                "satisfied_min": "--satisfied-min",
+                "confidence": "--confidence",
+                "min_n": "--min-n",
+            },
+            table,
+            by=by,
+            created=args.created,
+            first_response=args.first_response,
+            resolved=args.resolved,
+            satisfaction=args.satisfaction,
+            calendar=calendar,
+            scale=args.scale,
+            satisfied_min=satisfied_min,
+            confidence=args.confidence,
+            min_n=args.min_n,
+        )
     report = _sorted_naturally(report)
     footer = ""
     backlog_at = report.attrs.get("backlog_at")
@@ -443,12 +439,9 @@ def _calls(args: argparse.Namespace) -> int:
         "confidence": "--confidence",
         "min_n": "--min-n",
     }
-    import warnings
-
     from servicekit.errors import SmallSampleWarning
 
-    with warnings.catch_warnings(), notes() as extra:
-        warnings.simplefilter("ignore", SmallSampleWarning)  # named per group below
+    with notes(skip=(SmallSampleWarning,)) as extra:  # small groups are named below
         for key, part in groups:
             queue = part[part["offered"]]
             row: dict[str, Any] = {"calls": len(part), "offered": len(queue)}
