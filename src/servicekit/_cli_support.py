@@ -121,6 +121,7 @@ def read_csv(path: str, what: str, **options: Any) -> pd.DataFrame:
     import pandas as pd
 
     file = _check_input(path, what)
+    options.setdefault("low_memory", False)  # one dtype per column, no DtypeWarning
     try:
         frame: pd.DataFrame = pd.read_csv(file, encoding="utf-8", **options)
     except UnicodeDecodeError as exc:
@@ -298,13 +299,31 @@ def render(frame: pd.DataFrame, fmt: str, *, index: bool = True, transpose_up_to
         )
     shown = pd.DataFrame(index=frame.index)
     for name in frame.columns:
-        shown[name] = [_cell(x, str(name), True) for x in frame[name]]
+        if frame[name].dtype == object:  # mixed values (a customer's data): as they are
+            shown[name] = ["-" if _number(x) is None else str(_number(x)) for x in frame[name]]
+        elif frame[name].dtype.kind == "f" and "seconds" not in str(name) and _whole(frame[name]):
+            shown[name] = ["-" if math.isnan(x) else str(int(x)) for x in frame[name]]
+        else:
+            shown[name] = [_cell(x, str(name), True) for x in frame[name]]
     if not index:
         shown.index = pd.RangeIndex(1, len(shown) + 1)
     if 0 < len(shown) <= transpose_up_to:
         shown = shown.T
-    text: str = shown.to_string()
+    text = "\n".join(line.rstrip() for line in shown.to_string().splitlines())
     return text + "\n"
+
+
+def _whole(column: pd.Series) -> bool:
+    """A float column holding only whole numbers (counts stored as floats) and NaN."""
+    import numpy as np
+
+    values = column.to_numpy(dtype=np.float64)
+    known = values[~np.isnan(values)]
+    return (
+        bool(known.size)
+        and bool(np.all(known == np.round(known)))
+        and bool(np.all(np.abs(known) < 2**53))
+    )
 
 
 def emit(

@@ -112,6 +112,12 @@ def add_commands(subparsers: Any) -> None:
     drivers.add_argument(
         "--id-column", metavar="COL", help="label customers by this column (e.g. customerID)"
     )
+    drivers.add_argument(
+        "--customer",
+        action="append",
+        metavar="ID",
+        help="only this customer (an --id-column value; repeatable)",
+    )
     add_format_options(drivers)
     drivers.set_defaults(handler=_drivers, parser=drivers)
 
@@ -265,9 +271,17 @@ def _drivers(args: argparse.Namespace) -> int:
     if args.top < 1:
         raise UsageError(f"--top must be at least 1; got {args.top}")
     check_output(args.output)
+    if args.customer and not args.id_column:
+        raise UsageError("--customer needs --id-column (the column holding customer ids)")
     model = _load(args.model)
     frame = read_csv(args.data, "CUSTOMERS.csv")
     _id_column(frame, args.id_column, args.data)
+    if args.customer:
+        ids = frame[args.id_column].astype(str)
+        unknown = [c for c in args.customer if c not in set(ids)]
+        if unknown:
+            raise CommandError(f"--customer {unknown[0]!r} is not in column {args.id_column!r}")
+        frame = frame[ids.isin(args.customer)]
     with notes():
         table = call(model.risk_drivers, {"frame": args.data, "top": "--top"}, frame, top=args.top)
     customers = frame[args.id_column] if args.id_column else frame.index.to_series()
