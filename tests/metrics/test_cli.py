@@ -132,3 +132,59 @@ def test_events_mode_on_the_italian_log(capsys: pytest.CaptureFixture[str]) -> N
     expected = kpi_report(tickets, by="seriousness_2", min_n=1)
     pd.testing.assert_frame_equal(printed, expected, check_dtype=False, check_index_type=False)
     assert printed["n"].sum() == 4_580
+
+
+# --------------------------------------------------------------------------- --calls
+@pytest.mark.realdata
+def test_calls_mode_matches_the_q_time_reference_on_the_technion_log(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """kpi --calls, built from clock times, equals the KPIs of the log's own q_time column.
+
+    The first 6,000 rows hold the first days of August, with calls that cross midnight
+    in the queue (23:59:29 -> 0:00:57). Reference preparation as in
+    tests/metrics/test_service_level.py: PHANTOM dropped, offered = answered or queued,
+    wait = q_time.
+    """
+    from servicekit.metrics import abandonment_rate, average_speed_of_answer, service_level
+
+    raw = pd.read_csv(
+        real_data("technion_anonymous_bank", "anonymous_bank_1999_08_calls.csv"),
+        dtype=str,
+        nrows=6000,
+    )
+    part = tmp_path / "calls.csv"
+    raw.to_csv(part, index=False)
+    command = ["kpi", "--calls", str(part), "--by", "date", "--answer-within", "30"]
+    assert main([*command, "--format", "csv", "--min-n", "1"]) == 0
+    printed = pd.read_csv(io.StringIO(capsys.readouterr().out), index_col=0)
+    calls = raw[raw["outcome"] != "PHANTOM"]
+    answered = calls["outcome"] == "AGENT"
+    offered = calls[answered | (calls["q_start"] != "0:00:00")]
+    assert (offered["q_exit"] < offered["q_start"]).any()  # crossing midnight is covered
+    for day, group in offered.groupby("date"):
+        wait = group["q_time"].astype(float)
+        took = group["outcome"] == "AGENT"
+        row = printed.loc[day]
+        assert row["offered"] == len(group)
+        for method in ("ignore_abandoned", "abandoned_negative", "abandoned_positive"):
+            level = service_level(wait, took, answer_within=30, method=method, min_n=1)
+            assert row[f"service_level_{method}"] == pytest.approx(level.value, rel=1e-9)
+        assert row["asa_seconds"] == pytest.approx(average_speed_of_answer(wait, took), rel=1e-9)
+        rate = abandonment_rate(wait, took, min_n=1)
+        assert row["abandonment_rate"] == pytest.approx(rate.value, rel=1e-9)
+        served = group.loc[took, "ser_time"].astype(float)
+        assert row["handle_seconds_mean"] == pytest.approx(served.mean(), rel=1e-9)
+
+
+def test_calls_mode_names_a_misspelt_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls = tmp_path / "calls.csv"
+    pd.DataFrame({"date": ["2024-01-01"], "vru_entry": ["9:00"], "Q_start": ["9:00"]}).to_csv(
+        calls, index=False
+    )
+    assert main(["kpi", "--calls", str(calls)]) == 1
+    err = capsys.readouterr().err
+    assert "--q-start must name a column of" in err
+    assert "(3 columns: date, vru_entry, Q_start); got 'q_start'; did you mean 'Q_start'?" in err
