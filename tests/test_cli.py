@@ -457,3 +457,18 @@ def test_churn_evaluate_and_drivers_come_from_the_library(
     assert printed["contribution"].to_numpy() == pytest.approx(
         expected_drivers["contribution"].to_numpy(), rel=1e-9
     )
+
+
+def test_python_advice_is_rewritten_as_flags(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "ids.csv"
+    pd.DataFrame({"id": [f"c{i}" for i in range(60)], "x": range(60), "y": [0, 1] * 30}).to_csv(
+        data, index=False
+    )
+    out = str(tmp_path / "m.json")
+    assert main(["churn", "fit", str(data), "--target", "y", "--folds", "0", "-o", out]) == 1
+    err = capsys.readouterr().err
+    assert "column 'id' looks like an identifier" in err
+    assert err.rstrip().endswith("pass --exclude id")
+    assert "exclude=" not in err

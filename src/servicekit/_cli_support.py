@@ -366,6 +366,15 @@ def library_call(names: Mapping[str, str]) -> Iterator[None]:
         problem, got, value = exc.reason.partition("; got ")
         for argument, typed in names.items():  # the bad value itself stays verbatim
             problem = problem.replace(f"'{argument}'", typed)
+            if typed.startswith("-"):  # advice in Python ("pass exclude=['id']") as a flag
+                problem = re.sub(
+                    rf"\b{re.escape(argument)}=\[([^\]]*)\]",
+                    lambda m, flag=typed: (
+                        f"{flag} " + ",".join(part.strip().strip("'\"") for part in m[1].split(","))
+                    ),
+                    problem,
+                )
+                problem = re.sub(rf"\b{re.escape(argument)}=", f"{typed} ", problem)
         raise CommandError(problem + got + value) from None
 
 
