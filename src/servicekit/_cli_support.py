@@ -254,6 +254,8 @@ def _number(x: Any) -> Any:
 
 
 def _records(frame: pd.DataFrame, index: bool) -> tuple[list[str], list[list[Any]]]:
+    if index and frame.index.nlevels == 1 and frame.index.name is None:
+        frame = frame.rename_axis("group")  # not pandas' "index"
     table = frame.reset_index() if index else frame
     header = [str(name) for name in table.columns]
     rows = [[_number(x) for x in row] for row in table.itertuples(index=False, name=None)]
