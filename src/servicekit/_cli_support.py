@@ -221,7 +221,7 @@ def natural_key(value: object) -> tuple[Any, ...]:
     Examples
     --------
     >>> sorted(["Value 10", "Value 9", "b", "Value 94"], key=natural_key)
-    ['Value 9', 'Value 10', 'Value 94', 'b']
+    ['b', 'Value 9', 'Value 10', 'Value 94']
     """
     if isinstance(value, tuple):
         return tuple(natural_key(v) for v in value)
