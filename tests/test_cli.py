@@ -361,7 +361,7 @@ def test_every_command_ends_quietly_on_a_closed_pipe(
 
 @pytest.mark.parametrize(
     "argv",
-    [["--help"], ["demo"], ["kpi", "{tickets}"]],
+    [["--help"], ["demo"], ["kpi", "{tickets}", "--min-n", "1"]],
     ids=["help", "demo", "kpi"],
 )
 def test_closed_pipe_in_a_real_process_without_pythonunbuffered(
