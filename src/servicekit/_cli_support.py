@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import io
 import json
 import math
@@ -371,13 +372,16 @@ def library_call(names: Mapping[str, str]) -> Iterator[None]:
             if typed.startswith("-"):  # advice in Python ("pass exclude=['id']") as a flag
                 problem = re.sub(
                     rf"\b{re.escape(argument)}=\[([^\]]*)\]",
-                    lambda m, flag=typed: (
-                        f"{flag} " + ",".join(part.strip().strip("'\"") for part in m[1].split(","))
-                    ),
+                    functools.partial(_as_flag, typed),
                     problem,
                 )
                 problem = re.sub(rf"\b{re.escape(argument)}=", f"{typed} ", problem)
         raise CommandError(problem + got + value) from None
+
+
+def _as_flag(flag: str, match: re.Match[str]) -> str:
+    """``exclude=['a', 'b']`` (as matched) -> ``--exclude a,b``."""
+    return f"{flag} " + ",".join(part.strip().strip("'\"") for part in match[1].split(","))
 
 
 def call(function: Callable[..., T], names: Mapping[str, str], *args: Any, **kwargs: Any) -> T:
