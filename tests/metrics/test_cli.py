@@ -188,3 +188,32 @@ def test_calls_mode_names_a_misspelt_column(
     err = capsys.readouterr().err
     assert "--q-start must name a column of" in err
     assert "(3 columns: date, vru_entry, Q_start); got 'q_start'; did you mean 'Q_start'?" in err
+
+
+def test_calendar_scale_and_min_n_reach_the_library(
+    tickets_csv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from servicekit.metrics import BusinessCalendar
+
+    command = ["kpi", str(tickets_csv), "--created", "opened", "--by", "team", "--csv"]
+    command += ["--calendar", "09:00-17:00", "--weekdays", "mon,tue,wed,thu,fri,sat"]
+    command += ["--satisfaction", "rating", "--scale", "10", "--satisfied-min", "4"]
+    assert main([*command, "--min-n", "2"]) == 0
+    out, err = capsys.readouterr()
+    expected = kpi_report(
+        pd.read_csv(tickets_csv),
+        by="team",
+        created="opened",
+        satisfaction="rating",
+        scale=10,
+        satisfied_min=4,
+        calendar=BusinessCalendar(weekdays=(0, 1, 2, 3, 4, 5)),
+        min_n=2,
+    )
+    printed = pd.read_csv(io.StringIO(out), index_col=0)
+    pd.testing.assert_frame_equal(printed, expected, check_dtype=False, check_index_type=False)
+    assert err == ""  # both groups reach --min-n 2
+    assert main(["kpi", str(tickets_csv), "--holiday", "2024-01-01"]) == 2
+    assert "--weekdays and --holiday need --calendar" in capsys.readouterr().err
+    assert main(["kpi", str(tickets_csv), "--calendar", "9 to 5"]) == 2
+    assert main(["kpi", str(tickets_csv), "--calendar", "09:00-17:00", "--weekdays", "xyz"]) == 2
