@@ -238,3 +238,23 @@ def test_decorator_rejects_unknown_parameter_names() -> None:
         @validated(nope=Flag())
         def f(x: int) -> int:
             return x
+
+
+def test_unknown_columns_say_how_many_there_are_and_suggest_a_close_match() -> None:
+    from servicekit._validation import Column, Frame, validated
+
+    @validated(frame=Frame(), target=Column("frame"))
+    def pick(frame: pd.DataFrame, target: str) -> str:
+        return target
+
+    frame = pd.DataFrame({f"col{i}": [1] for i in range(13)} | {"Churn": [0]})
+    with pytest.raises(InvalidInputError) as caught:
+        pick(frame, "churn")
+    message = str(caught.value)
+    assert "(14 columns: col0, col1," in message
+    assert "col11, …); got 'churn'; did you mean 'Churn'?" in message
+    with pytest.raises(InvalidInputError) as caught:
+        pick(frame, "zzz")
+    assert str(caught.value).endswith("got 'zzz'")
+    with pytest.raises(InvalidInputError, match=r"did you mean 'col1'\?"):
+        validated(frame=Frame(columns=("col1x",)))(lambda frame: frame)(frame)

@@ -29,12 +29,13 @@ number of fitted labels, say) call :func:`fail` so their messages look the same.
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
 import functools
 import inspect
 import math
 import numbers
 import warnings
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, NoReturn, ParamSpec, TypeVar
 
@@ -70,8 +71,13 @@ __all__ = [
     "as_float_array",
     "checked_instants",
     "described",
+    "did_you_mean",
     "fail",
+    "first_time_of_day",
     "instants_from_series",
+    "known_names",
+    "refuse_times_of_day",
+    "unknown_name",
     "validated",
 ]
 
@@ -156,6 +162,51 @@ def _at(value: object, position: int | tuple[int, ...]) -> _Described:
 
 def _type_name(value: object) -> _Described:
     return _Described(f"{_show(value)} (type {type(value).__name__})")
+
+
+# --------------------------------------------------------------------------- name lookups
+def known_names(known: Iterable[Hashable], what: str = "columns", *, limit: int = 12) -> str:
+    """``"N columns: a, b, …"``: how many names there are and the first ``limit`` of them.
+
+    Examples
+    --------
+    >>> known_names(["a", "b", "c"], limit=2)
+    '3 columns: a, b, …'
+    >>> known_names(["Yes", "No"], "values")
+    '2 values: Yes, No'
+    """
+    names = [str(name) for name in known]
+    shown = ", ".join(names[:limit]) + (", …" if len(names) > limit else "")
+    return f"{len(names)} {what}: {shown}"
+
+
+def did_you_mean(name: object, known: Iterable[Hashable]) -> str:
+    """``"; did you mean 'Churn'?"`` for the closest known name, or ``""``."""
+    names = [str(k) for k in known]
+    text = str(name)
+    same_case = [k for k in names if k.casefold() == text.casefold()]
+    close = same_case or difflib.get_close_matches(text, names, n=1, cutoff=0.6)
+    if not close:
+        close = [k for k in names if text.casefold() in k.casefold() and len(text) >= 3][:1]
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def unknown_name(name: object, known: Iterable[Hashable]) -> Any:
+    """The bad value for :func:`fail` when a looked-up column or label is unknown.
+
+    Shows ``name`` and, when one of ``known`` is close to it (same letters in another
+    case, or a close spelling by :func:`difflib.get_close_matches`), suggests it.
+    Pair it with :func:`known_names` in the problem text.
+
+    Examples
+    --------
+    >>> fail("f", "target", f"must name a column ({known_names(['tenure', 'Churn'])})",
+    ...      unknown_name("churn", ["tenure", "Churn"]))
+    Traceback (most recent call last):
+    ...
+    servicekit.errors.InvalidInputError: f(): 'target' must name a column (2 columns: tenure, Churn); got 'churn'; did you mean 'Churn'?
+    """
+    return _Described(f"{_show(name)}{did_you_mean(name, known)}")
 
 
 # --------------------------------------------------------------------------- constraints
@@ -567,6 +618,7 @@ class Times(Constraint):
 
             out = checked_instants(raw, blame_at)
         else:
+            refuse_times_of_day(raw, ctx.function, ctx.argument)
             out = _parse_instants(raw, ctx, self.describe())
         if out.shape[0] < self.min_len:
             ctx.fail(f"must have at least {self.min_len} element(s)", _Described(f"{out.shape[0]}"))
@@ -600,6 +652,45 @@ class Times(Constraint):
             yield "NaT", np.concatenate([good[:-1], np.array(["NaT"], dtype="datetime64[ns]")])
         if self.same_length_as is not None:
             yield "one element too many", np.concatenate([good, good[-1:]])
+
+
+#: A clock time without a date: "9:05", "0:10:10", "23:59:59.5", "9:05 pm".
+TIME_OF_DAY_PATTERN = r"\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d*)?)?\s*(?:[AaPp][Mm])?\s*"
+
+
+def first_time_of_day(values: Any) -> int:
+    """Position of the first string that is a time of day without a date, or -1."""
+    series = pd.Series(np.asarray(values, dtype=object).ravel())
+    is_text = series.map(type).isin((str, np.str_)).to_numpy()
+    if not is_text.any():
+        return -1
+    bare = series[is_text].astype(str).str.fullmatch(TIME_OF_DAY_PATTERN).to_numpy(dtype=bool)
+    return int(np.flatnonzero(is_text)[np.argmax(bare)]) if bare.any() else -1
+
+
+def refuse_times_of_day(values: Any, function: str, argument: str) -> None:
+    """Fail when ``values`` holds a clock time without a date: it is not an instant.
+
+    Parsers would silently date ``"0:10:10"`` on today's date; an elapsed time
+    computed from it would be right only by luck (and wrong across midnight).
+
+    Examples
+    --------
+    >>> refuse_times_of_day(["2024-03-01 09:00", "0:10:10"], "f", "created")
+    Traceback (most recent call last):
+    ...
+    servicekit.errors.InvalidInputError: f(): 'created' must hold instants with a date, not only a time of day (combine a date column with time columns by servicekit.metrics.combine_date_time); got '0:10:10' at position 1
+    """
+    at = first_time_of_day(values)
+    if at >= 0:
+        fail(
+            function,
+            argument,
+            "must hold instants with a date, not only a time of day (combine a date column "
+            "with time columns by servicekit.metrics.combine_date_time)",
+            np.asarray(values, dtype=object).ravel()[at],
+            position=at,
+        )
 
 
 _INSTANT_KINDS = frozenset({"string", "datetime", "datetime64", "date", "empty"})
@@ -1126,7 +1217,10 @@ class Frame(Constraint):
         missing = [c for c in self.columns if c not in value.columns]
         if missing:
             ctx.fail(
-                f"must have the column(s) {missing}", _Described(f"columns {list(value.columns)}")
+                f"must have the column(s) {missing}",
+                _Described(
+                    f"{known_names(value.columns)}{did_you_mean(missing[0], value.columns)}"
+                ),
             )
         if len(value) < self.min_rows:
             ctx.fail(f"must have at least {self.min_rows} row(s)", _Described(str(len(value))))
@@ -1180,8 +1274,8 @@ class Column(Constraint):
                 ctx.fail(f"must be {self.describe()}", _type_name(name))
             if isinstance(table, pd.DataFrame) and name not in table.columns:
                 ctx.fail(
-                    f"must name a column of '{self.frame}' (one of {list(table.columns)[:12]})",
-                    name,
+                    f"must name a column of '{self.frame}' ({known_names(table.columns)})",
+                    unknown_name(name, table.columns),
                 )
             if isinstance(table, pd.DataFrame):
                 _check_plain_cells(table, name, self.frame, ctx, lists_ok=not self.plain)

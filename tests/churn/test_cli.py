@@ -18,7 +18,7 @@ def fitted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     data = real_data(*TELCO)
     model = tmp_path_factory.mktemp("cli") / "model.json"
     command = ["churn", "fit", str(data), "--target", "Churn", "--positive", "Yes"]
-    status = main([*command, "--exclude", "customerID", "-o", str(model)])
+    status = main([*command, "--exclude", "customerID", "--folds", "0", "-o", str(model)])
     assert status == 0
     return data, model
 
@@ -86,7 +86,7 @@ def test_summary_prints_the_model(
     assert "Contract=Two year" in out
 
 
-def test_errors_are_one_line_with_status_2(
+def test_errors_are_one_line_with_status_1(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     broken = tmp_path / "model.json"
@@ -95,17 +95,32 @@ def test_errors_are_one_line_with_status_2(
     )
     data = tmp_path / "data.csv"
     pd.DataFrame({"x": [1, 2, 3, 4], "y": [0, 1, 0, 1]}).to_csv(data, index=False)
-    assert main(["churn", "summary", str(broken)]) == 2
+    assert main(["churn", "summary", str(broken)]) == 1
     assert "'version' must be 1" in capsys.readouterr().err
-    assert main(["churn", "score", str(tmp_path / "missing.json"), str(data)]) == 2
-    assert main(["churn", "summary", str(tmp_path)]) == 2  # a folder, not a file
-    assert "readable model file" in capsys.readouterr().err
+    assert main(["churn", "score", str(tmp_path / "missing.json"), str(data)]) == 1
+    assert main(["churn", "summary", str(tmp_path)]) == 1  # a folder, not a file
+    assert "is a folder, not a file" in capsys.readouterr().err
     out = tmp_path / "m.json"
-    assert main(["churn", "fit", str(data), "--target", "nope", "-o", str(out)]) == 2
-    assert "'target'" in capsys.readouterr().err
+    assert main(["churn", "fit", str(data), "--target", "Y", "-o", str(out)]) == 1
+    assert "--target must name a column" in capsys.readouterr().err
     assert not out.exists()
     # --positive matches numeric labels by their text.
     assert (
-        main(["churn", "fit", str(data), "--target", "y", "--positive", "1", "-o", str(out)]) == 0
+        main(
+            [
+                "churn",
+                "fit",
+                str(data),
+                "--target",
+                "y",
+                "--positive",
+                "1",
+                "--folds",
+                "2",
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
     )
     assert ChurnModel.from_json(out.read_text(encoding="utf-8")).positive == 1

@@ -70,19 +70,22 @@ def test_predict_from_a_file(
     assert all(line.split()[2] == "no" for line in lines)
 
 
-def test_errors_are_one_line_with_status_2(
+def test_errors_are_one_line(
     trained: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["classify", "predict", str(trained)]) == 2
     assert "questions as arguments or --file" in capsys.readouterr().err
-    assert main(["classify", "predict", str(trained), "q", "--threshold", "2"]) == 2
-    assert "'threshold'" in capsys.readouterr().err
+    assert main(["classify", "predict", str(trained), "q", "--threshold", "2"]) == 1
+    assert "--threshold must be" in capsys.readouterr().err
     broken = tmp_path / "broken.json"
     broken.write_text(trained.read_text(encoding="utf-8")[:-10], encoding="utf-8")
-    assert main(["classify", "predict", str(broken), "a question"]) == 2
-    assert "servicekit: error:" in capsys.readouterr().err
+    assert main(["classify", "predict", str(broken), "a question"]) == 1
+    assert "servicekit classify predict: error: MODEL.json" in capsys.readouterr().err
     data = tmp_path / "train.csv"
     _write_csv(data, [("a", "b")], ("text", "category"))
-    assert main(["classify", "train", str(data), "--label", "nope", "-o", "x.json"]) == 2
-    assert "'--label' must name a column" in capsys.readouterr().err
-    assert main(["classify", "predict", str(tmp_path / "missing.json"), "q"]) == 2
+    out = str(tmp_path / "x.json")
+    assert main(["classify", "train", str(data), "--label", "Category", "-o", out]) == 1
+    err = capsys.readouterr().err
+    assert "--label must name a column" in err
+    assert "did you mean 'category'?" in err
+    assert main(["classify", "predict", str(tmp_path / "missing.json"), "q"]) == 1

@@ -110,6 +110,14 @@ CASES = [
         lambda: {"created": _CREATED, "responded": _LATER, "calendar": metrics.BusinessCalendar()},
     ),
     Case(
+        metrics.combine_date_time,
+        lambda: {
+            "dates": ["2010-08-02", "2010-08-02"],
+            "times": ["23:59:29", "0:00:57"],
+            "not_before": ["2010-08-02 23:59:00", "2010-08-02 23:59:29"],
+        },
+    ),
+    Case(
         metrics.backlog,
         lambda: {"created": _CREATED, "resolved": [None, _LATER[1]], "at": ["2024-01-07"]},
     ),

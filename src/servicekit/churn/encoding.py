@@ -27,7 +27,7 @@ import pandas as pd
 
 from servicekit._persistence import Document
 from servicekit._typing import BoolArray, FloatArray
-from servicekit._validation import described, fail
+from servicekit._validation import described, did_you_mean, fail, known_names
 from servicekit._warnings import warn
 from servicekit.errors import ServicekitWarning, UnseenCategoryWarning
 
@@ -302,7 +302,7 @@ class TableEncoder:
                 function,
                 "frame",
                 f"must have the model's column(s) {absent}",
-                described(f"columns {list(frame.columns)[:12]}"),
+                described(known_names(frame.columns) + did_you_mean(absent[0], frame.columns)),
             )
         names = self.all_design_names if aliased_too else self.design_names
         position = {name: j for j, name in enumerate(names)}

@@ -8,7 +8,8 @@ friends) in ``service_level`` and the composite :func:`cx_score` in ``composite`
 Times are in seconds: :func:`duration_summary` and :func:`average_handle_time`
 summarise them, :class:`BusinessCalendar` and :func:`business_seconds` count only
 opening hours, :func:`response_times` and :func:`backlog` work from ticket instants,
-:func:`tickets_from_events` turns an event log into tickets, and :func:`kpi_report`
+:func:`tickets_from_events` turns an event log into tickets, :func:`combine_date_time`
+joins a date column and a time-of-day column into instants, and :func:`kpi_report`
 puts it all in one table per group.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from servicekit.metrics.backlog import backlog
 from servicekit.metrics.calendar import BusinessCalendar, business_seconds
+from servicekit.metrics.clock import combine_date_time
 from servicekit.metrics.composite import cx_score
 from servicekit.metrics.durations import DurationSummary, average_handle_time, duration_summary
 from servicekit.metrics.events import tickets_from_events
@@ -55,6 +57,7 @@ __all__ = [
     "backlog",
     "business_seconds",
     "ces",
+    "combine_date_time",
     "csat",
     "cx_score",
     "duration_summary",

@@ -15,6 +15,7 @@ from servicekit._validation import (
     described,
     fail,
     instants_from_series,
+    refuse_times_of_day,
 )
 
 __all__ = ["as_instants", "check_order", "column_instants"]
@@ -58,6 +59,7 @@ def _column_as_ns(
             values = values.dt.tz_convert("UTC").dt.tz_localize(None)
         native = values.to_numpy()
         return checked_instants(native, lambda at: blame(RANGE_TEXT, str(native[at]), at))
+    refuse_times_of_day(values.to_numpy(dtype=object), function, argument)
     return instants_from_series(values, blame, what)
 
 

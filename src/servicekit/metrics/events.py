@@ -7,7 +7,16 @@ from collections.abc import Hashable, Sequence
 import numpy as np
 import pandas as pd
 
-from servicekit._validation import Column, Frame, Texts, described, fail, validated
+from servicekit._validation import (
+    Column,
+    Frame,
+    Texts,
+    described,
+    fail,
+    known_names,
+    unknown_name,
+    validated,
+)
 from servicekit.metrics._instants import column_instants
 
 __all__ = ["tickets_from_events"]
@@ -20,8 +29,8 @@ def _check_activities(names: list[str], present: set[str], argument: str) -> Non
         fail(
             "tickets_from_events",
             argument,
-            f"must name activities that occur in the log (the log has {known[:20]})",
-            described(repr(unknown[0])),
+            f"must name activities that occur in the log ({known_names(known, 'activities', limit=20)})",
+            unknown_name(unknown[0], known),
         )
 
 
