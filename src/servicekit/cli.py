@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "kpi": ("metrics", "KPI report (times, resolution, CSAT, backlog) of a CSV of tickets"),
     "churn": ("churn", "fit, score and read logistic churn models"),
     "classify": ("classify", "train a question classifier, or classify questions"),
+    "staff": ("optimize", "agents required per interval for a service-level target (Erlang C/A)"),
 }
 
 DEMO_PLAN = """\
