@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -37,7 +38,7 @@ def test_staff_shrinkage_and_occupancy(capsys: pytest.CaptureFixture[str]) -> No
             "--csv",
         ]
     )
-    frame = pd.read_csv(pd.io.common.StringIO(capsys.readouterr().out))
+    frame = pd.read_csv(io.StringIO(capsys.readouterr().out))
     assert list(frame[["agents", "scheduled"]].iloc[0]) == [14, 20]
 
 
@@ -47,7 +48,7 @@ def test_staff_forecast_file(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         path, index=False
     )
     assert main(["staff", "--forecast", str(path), "--csv"]) == 0
-    frame = pd.read_csv(pd.io.common.StringIO(capsys.readouterr().out))
+    frame = pd.read_csv(io.StringIO(capsys.readouterr().out))
     assert list(frame["start"]) == ["09:00", "09:30"]
     assert list(frame["agents"]) == [14, 54]
 
