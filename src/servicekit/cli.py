@@ -49,6 +49,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "classify": ("classify", "train a question classifier, or classify questions"),
     "recommend": ("recommend", "top-k recommendations per user from a CSV of interactions"),
     "forecast": ("forecast", "forecast contacts per interval from a CSV of counts or arrivals"),
+    "staff": ("optimize", "agents required per interval for a service-level target (Erlang C/A)"),
 }
 
 DEMO_PLAN = """\

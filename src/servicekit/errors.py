@@ -35,6 +35,7 @@ __all__ = [
     "InvalidInputError",
     "ModelFormatError",
     "NotFittedError",
+    "OptionalDependencyError",
     "SeparationWarning",
     "ServicekitError",
     "ServicekitWarning",
@@ -79,6 +80,14 @@ class ConvergenceError(ServicekitError, RuntimeError):
 
 class ModelFormatError(ServicekitError, ValueError):
     """A saved model is corrupt, altered, from an unknown format version, or not servicekit's."""
+
+
+class OptionalDependencyError(ServicekitError, ImportError):
+    """A feature needs a package from an optional extra that is not installed.
+
+    The message names the package and the extra to install (``pip install
+    "servicekit[test]"``).
+    """
 
 
 class ServicekitWarning(UserWarning):

@@ -16,6 +16,7 @@ import numpy as np
 
 from servicekit._typing import FloatArray
 from servicekit._validation import Array, _Context, described, fail
+from servicekit.errors import InvalidInputError
 
 __all__ = ["PerInterval", "broadcast"]
 
@@ -30,8 +31,14 @@ class PerInterval(Array):
         return super().describe().replace("a 1-d array", "a number or a 1-d array")
 
     def coerce(self, value: Any, ctx: _Context) -> Any:
-        out = super().coerce(value, ctx)
-        return out.reshape(()) if np.ndim(value) == 0 else out
+        if np.ndim(value) != 0:
+            return super().coerce(value, ctx)
+        try:
+            out = super().coerce(value, ctx)
+        except InvalidInputError as exc:  # a scalar has no "position 0"
+            reason = (exc.reason or str(exc)).removesuffix(" at position 0")
+            raise InvalidInputError(reason, function=exc.function, argument=exc.argument) from None
+        return out.reshape(())
 
 
 def broadcast(function: str, **arrays: FloatArray | None) -> tuple[int, ...]:

@@ -239,9 +239,17 @@ def erlang_b(traffic: float | ArrayLike, agents: float | ArrayLike) -> FloatArra
 
 # --------------------------------------------------------------------------- Erlang C
 def erlang_c_metrics(
-    arrival_rate: FloatArray, handle_time: FloatArray, agents: FloatArray, answer_within: FloatArray
+    arrival_rate: FloatArray,
+    handle_time: FloatArray,
+    agents: FloatArray,
+    answer_within: FloatArray,
+    inverse_b: FloatArray | None = None,
 ) -> QueueMetrics:
-    """Erlang C measures for validated, broadcast-compatible arrays (no checks)."""
+    """Erlang C measures for validated, broadcast-compatible arrays (no checks).
+
+    ``inverse_b``, when known (``1/B`` at ``agents``, e.g. from a staffing search),
+    saves recomputing it.
+    """
     rate, handle, count, within = np.broadcast_arrays(
         arrival_rate, handle_time, agents, answer_within
     )
@@ -249,7 +257,11 @@ def erlang_c_metrics(
     stable = count > traffic
     idle = traffic == 0
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        inverse = inverse_erlang_b(np.where(idle, 1.0, traffic), count)
+        inverse = (
+            inverse_erlang_b(np.where(idle, 1.0, traffic), count)
+            if inverse_b is None
+            else np.broadcast_to(inverse_b, traffic.shape)
+        )
         # C = n B / (n - A (1 - B)) written with R = 1/B so that R = inf gives C = 0.
         wait = np.where(stable, count / (inverse * (count - traffic) + traffic), 1.0)
         wait = np.where(idle, 0.0, wait)

@@ -287,8 +287,8 @@ def agents_required(
     assert handle_f is not None
     assert within_f is not None
     if model == "erlang_c":
-        agents = _search_erlang_c(rate_f, handle_f, within_f, limits)
-        metrics = erlang_c_metrics(rate_f, handle_f, agents, within_f)
+        agents, inverse = _search_erlang_c(rate_f, handle_f, within_f, limits)
+        metrics = erlang_c_metrics(rate_f, handle_f, agents, within_f, inverse)
     else:
         wait_limit = _flat(patience, shape)
         assert wait_limit is not None
@@ -335,8 +335,10 @@ def _plan(
 
 def _search_erlang_c(
     rate: FloatArray, handle: FloatArray, within: FloatArray, limits: dict[str, FloatArray | None]
-) -> FloatArray:
+) -> tuple[FloatArray, FloatArray]:
     """Step every interval up from its smallest stable staffing until its targets hold.
+
+    Returns the agent counts and ``1/B`` (Erlang B) at those counts.
 
     Each step updates ``R = 1/B`` by one recursion step and evaluates the Erlang C
     measures in closed form, so an interval needing ``n`` agents costs ``O(n - A)`` steps
@@ -347,6 +349,7 @@ def _search_erlang_c(
     if limits["max_occupancy"] is not None:
         start = np.maximum(start, np.ceil(np.round(traffic / limits["max_occupancy"], 9)))
     agents = np.where(traffic == 0, 0.0, start)
+    found = np.full(traffic.shape, np.inf)  # 1/B = inf (B = 0) where no call arrives
     active = np.flatnonzero(traffic > 0)
     n = agents[active]
     inverse = inverse_erlang_b(traffic[active], n)
@@ -361,11 +364,12 @@ def _search_erlang_c(
         if asa is not None:
             ok &= wait * h / (n - a) <= asa[active]
         agents[active[ok]] = n[ok]
+        found[active[ok]] = inverse[ok]
         keep = ~ok
         active, n, inverse = active[keep], n[keep] + 1.0, inverse[keep]
         with np.errstate(over="ignore"):
             inverse = 1.0 + n / traffic[active] * inverse
-    return agents
+    return agents, found
 
 
 def _search_erlang_a(
