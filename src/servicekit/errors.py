@@ -29,6 +29,7 @@ Examples
 from __future__ import annotations
 
 __all__ = [
+    "CollinearityWarning",
     "ConvergenceError",
     "ConvergenceWarning",
     "InvalidInputError",
@@ -81,6 +82,10 @@ class ModelFormatError(ServicekitError, ValueError):
 
 class ServicekitWarning(UserWarning):
     """Base class of servicekit's warnings: statistical caveats, never silent wrong numbers."""
+
+
+class CollinearityWarning(ServicekitWarning):
+    """Predictors are (almost) linear combinations of each other; their separate effects are not identified."""
 
 
 class ConvergenceWarning(ServicekitWarning):

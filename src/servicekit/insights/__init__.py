@@ -12,12 +12,15 @@
 
 from __future__ import annotations
 
+from servicekit.insights.drivers import MAX_SHAPLEY_DRIVERS, key_drivers
 from servicekit.insights.rfm import RFM_SEGMENTS, rfm_scores, rfm_table
 from servicekit.insights.segments import Segmentation, segment_customers
 
 __all__ = [
+    "MAX_SHAPLEY_DRIVERS",
     "RFM_SEGMENTS",
     "Segmentation",
+    "key_drivers",
     "rfm_scores",
     "rfm_table",
     "segment_customers",
