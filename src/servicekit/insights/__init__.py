@@ -14,12 +14,15 @@ from __future__ import annotations
 
 from servicekit.insights.drivers import MAX_SHAPLEY_DRIVERS, key_drivers
 from servicekit.insights.rfm import RFM_SEGMENTS, rfm_scores, rfm_table
+from servicekit.insights.rules import association_rules, frequent_itemsets
 from servicekit.insights.segments import Segmentation, segment_customers
 
 __all__ = [
     "MAX_SHAPLEY_DRIVERS",
     "RFM_SEGMENTS",
     "Segmentation",
+    "association_rules",
+    "frequent_itemsets",
     "key_drivers",
     "rfm_scores",
     "rfm_table",
