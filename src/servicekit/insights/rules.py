@@ -271,7 +271,7 @@ def association_rules(
     conf = table["confidence"].to_numpy(dtype=np.float64)
     table["lift"] = conf / s_c
     table["leverage"] = table["support"].to_numpy(dtype=np.float64) - s_a * s_c
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):
         table["conviction"] = np.where(conf >= 1.0, np.inf, (1 - s_c) / (1 - np.minimum(conf, 1)))
     table = table.sort_values(["lift", "confidence", "support"], ascending=False,
                               kind="stable").reset_index(drop=True)
