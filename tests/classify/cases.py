@@ -63,6 +63,14 @@ CASES = [
         },
     ),
     Case(
+        classify.threshold_curve,
+        lambda: {
+            "classifier": small.classifier(),
+            "texts": small.HELD_OUT,
+            "labels": small.HELD_OUT_LABELS,
+        },
+    ),
+    Case(
         classify.evaluate_classifier,
         lambda: {
             "classifier": small.classifier(),

@@ -27,7 +27,7 @@ def test_similarity_is_the_cosine_of_the_shared_representation() -> None:
     exact = faq.answer("Where is my card?", min_similarity=0.0, top=3)
     assert exact[0].question == "Where is my card?"
     assert exact[0].similarity == pytest.approx(1.0)
-    from servicekit.classify.features import normalise_rows
+    from servicekit.text.tfidf import normalise_rows
 
     features = faq._features  # the representation the index was built with
     q = normalise_rows(features.transform(["Where is my card?"])).toarray()[0]

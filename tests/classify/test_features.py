@@ -5,9 +5,9 @@ import json
 import numpy as np
 import pytest
 
-from servicekit.classify.features import FeatureOptions, TextFeatures, normalise_rows
-from servicekit.classify.text import PreprocessOptions
 from servicekit.errors import InvalidInputError, ModelFormatError
+from servicekit.text.preprocessing import PreprocessOptions
+from servicekit.text.tfidf import FeatureOptions, TextFeatures, normalise_rows
 from tests.classify import small
 
 

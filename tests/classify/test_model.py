@@ -31,8 +31,8 @@ def test_every_model_learns_the_small_set(model: str) -> None:
 def test_logistic_probabilities_match_scikit_learn() -> None:
     from sklearn.linear_model import LogisticRegression
 
-    from servicekit.classify.features import FeatureOptions, TextFeatures
-    from servicekit.classify.text import PreprocessOptions
+    from servicekit.text.preprocessing import PreprocessOptions
+    from servicekit.text.tfidf import FeatureOptions, TextFeatures
 
     features = TextFeatures.fit(
         small.TEXTS, FeatureOptions(preprocessing=PreprocessOptions(remove_stopwords=False))
@@ -48,8 +48,8 @@ def test_logistic_probabilities_match_scikit_learn() -> None:
 def test_naive_bayes_probabilities_match_scikit_learn() -> None:
     from sklearn.naive_bayes import MultinomialNB
 
-    from servicekit.classify.features import FeatureOptions, TextFeatures
-    from servicekit.classify.text import PreprocessOptions
+    from servicekit.text.preprocessing import PreprocessOptions
+    from servicekit.text.tfidf import FeatureOptions, TextFeatures
 
     features = TextFeatures.fit(
         small.TEXTS, FeatureOptions(preprocessing=PreprocessOptions(remove_stopwords=False))

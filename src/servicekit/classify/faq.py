@@ -12,13 +12,14 @@ from servicekit._persistence import Document, write_document
 from servicekit._results import ResultMixin
 from servicekit._typing import TextsLike
 from servicekit._validation import Flag, InstanceOf, Interval, Options, Texts, fail, validated
-from servicekit.classify.features import (
+from servicekit.text import (
+    LANGUAGES,
     FeatureOptions,
     NgramRange,
+    PreprocessOptions,
     TextFeatures,
     normalise_rows,
 )
-from servicekit.classify.text import LANGUAGES, PreprocessOptions
 
 __all__ = ["FaqIndex", "FaqMatch"]
 
@@ -58,7 +59,7 @@ class FaqIndex:
 
     Questions are represented exactly as :func:`~servicekit.classify.fit_question_classifier`
     represents texts (word n-grams of preprocessed text + character n-grams, see
-    :mod:`servicekit.classify.features`), with each row scaled to unit length, so the
+    :mod:`servicekit.text.tfidf`), with each row scaled to unit length, so the
     similarity of a query and a question is the cosine of their vectors. Get one from
     :meth:`build` or :meth:`from_json` (the constructor is internal); it is immutable.
 

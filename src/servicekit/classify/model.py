@@ -1,7 +1,7 @@
 """Question (intent) classification on TF-IDF features, with confidence and escalation.
 
 :func:`fit_question_classifier` learns a linear model on word + character TF-IDF
-features (:mod:`servicekit.classify.features`) and returns an immutable
+features (:mod:`servicekit.text.tfidf`) and returns an immutable
 :class:`QuestionClassifier`. Every model is stored the same way, as a score matrix
 ``X @ coefficients.T + intercepts`` followed by a probability map:
 
@@ -42,9 +42,8 @@ from servicekit._validation import (
     validated,
 )
 from servicekit._warnings import warn
-from servicekit.classify.features import FeatureOptions, NgramRange, TextFeatures
-from servicekit.classify.text import LANGUAGES, PreprocessOptions
 from servicekit.errors import ConvergenceWarning
+from servicekit.text import LANGUAGES, FeatureOptions, NgramRange, PreprocessOptions, TextFeatures
 
 __all__ = ["MODELS", "Prediction", "QuestionClassifier", "fit_question_classifier"]
 
@@ -628,7 +627,7 @@ def fit_question_classifier(
 
     Word n-grams come from text preprocessed by :func:`~servicekit.classify.preprocess` and
     character n-grams (``char_wb``) from the lowercased raw text, both with sublinear
-    term frequency; see :mod:`servicekit.classify.features`. The defaults were tuned
+    term frequency; see :mod:`servicekit.text.tfidf`. The defaults were tuned
     on a stratified 80/20 split of Banking77's *training* set (never its test set):
     keeping stop words (``remove_stopwords=False``: "not", "why", "can" carry intent),
     ``C=30`` and char n-grams 2-5 scored best there.
@@ -665,7 +664,7 @@ def fit_question_classifier(
     max_features : int, optional
         Keep at most this many n-grams per block.
     language : str, default "english"
-        Stemmer language (see :data:`~servicekit.classify.text.LANGUAGES`).
+        Stemmer language (see :data:`~servicekit.text.LANGUAGES`).
     stem : bool, default True
         Stem words before building word n-grams.
     remove_stopwords : bool, default False

@@ -9,7 +9,7 @@ used, so preprocessing works offline, in locked-down containers and with an empt
 
 Unspaced scripts (Chinese, Japanese, Thai) have no spaces between words, so a run of
 such characters stays one token here. That is harmless for classification because
-the character n-grams of :mod:`servicekit.classify.features` carry these languages;
+the character n-grams of :mod:`servicekit.text.tfidf` carry these languages;
 pass ``stem=False`` (there is no stemmer for them) and rely on ``char_ngrams``.
 """
 
@@ -155,7 +155,7 @@ def preprocess(
     -----
     Chinese, Japanese or Thai text has no spaces, so a run of such characters is one
     token: ``preprocess("我的卡丢了")`` is ``"我的卡丢了"``. The classifier's character
-    n-grams carry such languages (see :mod:`servicekit.classify.features`).
+    n-grams carry such languages (see :mod:`servicekit.text.tfidf`).
 
     Examples
     --------

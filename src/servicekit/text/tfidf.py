@@ -1,10 +1,10 @@
-"""The TF-IDF representation shared by the question classifier and the FAQ index.
+"""The word + character TF-IDF representation (classify's models and FAQ index, insights).
 
 Two blocks, each a scikit-learn ``TfidfVectorizer`` with sublinear term frequency
 (``1 + log tf``) and L2-normalised rows, placed side by side with
 ``scipy.sparse.hstack``:
 
-* **word n-grams** of the preprocessed text (:func:`~servicekit.classify.preprocess`:
+* **word n-grams** of the preprocessed text (:func:`~servicekit.text.preprocess`:
   tokens, optional stop-word removal, Snowball stems);
 * **character n-grams** (``analyzer="char_wb"``: n-grams inside word boundaries,
   padded with a space) of the lowercased raw text. They tolerate typos and
@@ -28,9 +28,9 @@ import scipy.sparse as sp
 from servicekit._persistence import Document, encode_array
 from servicekit._typing import FloatArray
 from servicekit._validation import Constraint, described
-from servicekit.classify.text import LANGUAGES, PreprocessOptions
+from servicekit.text.preprocessing import LANGUAGES, PreprocessOptions
 
-__all__ = ["FeatureOptions", "NgramRange", "TextFeatures"]
+__all__ = ["FeatureOptions", "NgramRange", "TextFeatures", "normalise_rows"]
 
 
 @dataclass(frozen=True)
