@@ -16,12 +16,15 @@ from servicekit.insights.drivers import MAX_SHAPLEY_DRIVERS, key_drivers
 from servicekit.insights.rfm import RFM_SEGMENTS, rfm_scores, rfm_table
 from servicekit.insights.rules import association_rules, frequent_itemsets
 from servicekit.insights.segments import Segmentation, segment_customers
+from servicekit.insights.topics import Topics, discover_topics
 
 __all__ = [
     "MAX_SHAPLEY_DRIVERS",
     "RFM_SEGMENTS",
     "Segmentation",
+    "Topics",
     "association_rules",
+    "discover_topics",
     "frequent_itemsets",
     "key_drivers",
     "rfm_scores",
