@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from servicekit import insights
+from servicekit.insights.topics import EXAMPLE_MESSAGES
 from tests.support import Case
 
 
@@ -44,6 +45,10 @@ def _survey() -> pd.DataFrame:
     )
 
 
+def _topics() -> insights.Topics:
+    return insights.discover_topics(list(EXAMPLE_MESSAGES), n_topics=2)
+
+
 _BASKETS = [{"late", "refund"}, {"late", "refund", "rude"}, {"late"}, {"rude"}]
 
 CASES = [
@@ -65,4 +70,15 @@ CASES = [
     Case(insights.frequent_itemsets, lambda: {"baskets": list(_BASKETS), "min_support": 0.5}),
     Case(insights.association_rules,
          lambda: {"baskets": list(_BASKETS), "min_support": 0.5, "min_confidence": 0.5}),
+    Case(
+        insights.discover_topics,
+        lambda: {"texts": list(EXAMPLE_MESSAGES), "n_topics": 2, "topic_range": range(2, 4)},
+        skip={
+            ("n_topics", "None"): "None chooses the number (valid)",
+            ("topic_range", "None"): "None searches the default grid (valid)",
+        },
+    ),
+    Case(insights.Topics.terms, lambda: {"n": 2}, instance=_topics),
+    Case(insights.Topics.examples, lambda: {"n": 1}, instance=_topics),
+    Case(insights.Topics.assign, lambda: {"texts": ["card not here"]}, instance=_topics),
 ]
