@@ -30,6 +30,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "kpi": ("metrics", "KPI report (times, resolution, CSAT, backlog) of a CSV of tickets"),
     "churn": ("churn", "fit, score and read logistic churn models"),
     "classify": ("classify", "train a question classifier, or classify questions"),
+    "segment": ("insights", "k-means customer segments of a CSV table"),
+    "topics": ("insights", "discover contact reasons in a CSV of messages"),
 }
 
 DEMO_PLAN = """\
@@ -79,7 +81,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     for command, (area, summary) in COMMANDS.items():
         if command == wanted:
             importlib.import_module(f"servicekit.{area}._cli").add_commands(commands)
-        else:
+        elif command not in commands.choices:  # an area's _cli may add several commands
             commands.add_parser(command, help=summary, add_help=False)
     return parser
 

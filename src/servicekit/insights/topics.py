@@ -66,6 +66,14 @@ class Topics(ResultMixin):
         The training messages (for :meth:`examples`).
     top_terms : tuple of tuple of str
         Up to 50 terms per topic, most characteristic first.
+    features : servicekit.text.TextFeatures
+        The fitted TF-IDF representation (shared text pipeline).
+    model : object
+        The fitted scikit-learn parts: ``(TruncatedSVD, KMeans)`` for ``"kmeans"``,
+        an ``NMF`` for ``"nmf"``.
+    topic_order : ndarray of int
+        The model's cluster (or factor) numbers, largest topic first: cluster
+        ``topic_order[t]`` is topic ``t``.
     """
 
     labels: np.ndarray[Any, np.dtype[np.int64]]
@@ -75,9 +83,9 @@ class Topics(ResultMixin):
     scores: pd.DataFrame
     texts: tuple[str, ...]
     top_terms: tuple[tuple[str, ...], ...]
-    _features: TextFeatures
-    _model: Any
-    _order: np.ndarray[Any, np.dtype[np.int64]]
+    features: TextFeatures
+    model: Any
+    topic_order: np.ndarray[Any, np.dtype[np.int64]]
 
     @property
     def share(self) -> pd.Series:
@@ -147,8 +155,8 @@ class Topics(ResultMixin):
         >>> topics.assign(["where is my new card", "refund please"])["topic"].tolist()
         [0, 1]
         """
-        labels, weights = _assign(self.method, self._model, self._features,
-                                  list(texts), self._order)
+        labels, weights = _assign(self.method, self.model, self.features,
+                                  list(texts), self.topic_order)
         return pd.DataFrame({"topic": labels, "weight": weights})
 
     def to_frame(self) -> pd.DataFrame:
@@ -398,9 +406,9 @@ def discover_topics(
         scores=scores,
         texts=tuple(texts),
         top_terms=top_terms,
-        _features=features,
-        _model=model,
-        _order=order,
+        features=features,
+        model=model,
+        topic_order=order,
     )
 
 
