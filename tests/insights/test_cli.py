@@ -15,9 +15,13 @@ from servicekit.insights.topics import EXAMPLE_MESSAGES
 @pytest.fixture
 def customers(tmp_path: Path) -> Path:
     path = tmp_path / "customers.csv"
-    pd.DataFrame({"id": [f"c{i}" for i in range(9)],
-                  "visits": [1, 2, 1, 30, 32, 31, 12, 11, 13],
-                  "spend": [10, 12, 11, 300, 310, 305, 90, 95, 100]}).to_csv(path, index=False)
+    pd.DataFrame(
+        {
+            "id": [f"c{i}" for i in range(9)],
+            "visits": [1, 2, 1, 30, 32, 31, 12, 11, 13],
+            "spend": [10, 12, 11, 300, 310, 305, 90, 95, 100],
+        }
+    ).to_csv(path, index=False)
     return path
 
 
@@ -38,8 +42,7 @@ def test_topics_prints_topics(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     path = tmp_path / "messages.csv"
     pd.DataFrame({"body": list(EXAMPLE_MESSAGES)}).to_csv(path, index=False)
     out = tmp_path / "topics.csv"
-    status = main(["topics", str(path), "--text-column", "body", "--n-topics", "2", "-o",
-                   str(out)])
+    status = main(["topics", str(path), "--text-column", "body", "--n-topics", "2", "-o", str(out)])
     assert status == 0
     assert "2 topics in 7 messages" in capsys.readouterr().out
     assert pd.read_csv(out)["topic"].tolist() == [0, 0, 0, 0, 1, 1, 1]
@@ -52,8 +55,14 @@ def test_errors_are_one_line_naming_the_flag(customers: Path, tmp_path: Path) ->
         (["segment", str(customers), "--k", "1"], "--k"),
         (["segment", str(tmp_path / "missing.csv")], "missing.csv"),
     ]:
-        done = subprocess.run([sys.executable, "-m", "servicekit", *args], capture_output=True,
-                              text=True, env=env, cwd=tmp_path, check=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "servicekit", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            check=False,
+        )
         assert done.returncode == 2
         assert flag in done.stderr
         assert "Traceback" not in done.stderr

@@ -45,8 +45,11 @@ def survey() -> pd.DataFrame:
     frame = pd.DataFrame(base, columns=["food", "service", "price", "noise"])
     frame["area"] = rng.choice(["north", "south", "west"], size=n)
     frame["overall"] = (
-        1.5 * frame["food"] + frame["service"] - 0.5 * frame["price"]
-        + 0.8 * (frame["area"] == "west") + rng.normal(size=n)
+        1.5 * frame["food"]
+        + frame["service"]
+        - 0.5 * frame["price"]
+        + 0.8 * (frame["area"] == "west")
+        + rng.normal(size=n)
     )
     return frame
 
@@ -84,8 +87,9 @@ def test_relative_weights_johnson(survey: pd.DataFrame) -> None:
 
 
 def test_bootstrap_intervals_cover_the_estimate(survey: pd.DataFrame) -> None:
-    table = key_drivers(survey, outcome="overall", drivers=["food", "service", "price"],
-                        n_boot=60, random_state=1)
+    table = key_drivers(
+        survey, outcome="overall", drivers=["food", "service", "price"], n_boot=60, random_state=1
+    )
     assert (table["ci_low"] <= table["importance"]).all()
     assert (table["importance"] <= table["ci_high"]).all()
     assert table.loc["food", "ci_low"] > table.loc["price", "ci_high"]
@@ -99,20 +103,24 @@ def test_collinear_drivers_are_reported(survey: pd.DataFrame) -> None:
 
 
 def test_bad_input(survey: pd.DataFrame) -> None:
-    with pytest.raises(InvalidInputError, match="'drivers'.*at most 15"):
-        wide = pd.DataFrame(np.random.default_rng(0).normal(size=(40, 17)),
-                            columns=[f"x{i}" for i in range(17)])
+    wide = pd.DataFrame(
+        np.random.default_rng(0).normal(size=(40, 17)), columns=[f"x{i}" for i in range(17)]
+    )
+    with pytest.raises(InvalidInputError, match=r"'drivers'.*at most 15"):
         key_drivers(wide, outcome="x16", drivers=[f"x{i}" for i in range(16)])
     with pytest.raises(InvalidInputError, match="'outcome'"):
         key_drivers(survey, outcome="area", drivers=["food"])
-    with pytest.raises(InvalidInputError, match="'drivers'.*outcome"):
+    with pytest.raises(InvalidInputError, match=r"'drivers'.*outcome"):
         key_drivers(survey, outcome="overall", drivers=["overall"])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         wide_ok = key_drivers(
-            pd.DataFrame(np.random.default_rng(0).normal(size=(40, 17)),
-                         columns=[f"x{i}" for i in range(17)]),
-            outcome="x16", drivers=[f"x{i}" for i in range(16)], method="relative_weights",
+            pd.DataFrame(
+                np.random.default_rng(0).normal(size=(40, 17)), columns=[f"x{i}" for i in range(17)]
+            ),
+            outcome="x16",
+            drivers=[f"x{i}" for i in range(16)],
+            method="relative_weights",
         )
     assert len(wide_ok) == 16
 
@@ -120,17 +128,22 @@ def test_bad_input(survey: pd.DataFrame) -> None:
 @pytest.mark.realdata
 def test_restaurant_ratings_drivers() -> None:
     ratings = pd.read_csv(real_data("uci_restaurant_consumer", "rating_final.csv"))
-    places = pd.read_csv(real_data("uci_restaurant_consumer", "geoplaces2.csv"),
-                         encoding="latin-1")
+    places = pd.read_csv(real_data("uci_restaurant_consumer", "geoplaces2.csv"), encoding="latin-1")
     frame = ratings.merge(places[["placeID", "price", "alcohol"]], on="placeID")
-    table = key_drivers(frame, outcome="rating",
-                        drivers=["food_rating", "service_rating", "price", "alcohol"],
-                        n_boot=30)
+    table = key_drivers(
+        frame,
+        outcome="rating",
+        drivers=["food_rating", "service_rating", "price", "alcohol"],
+        n_boot=30,
+    )
     assert len(frame) == 1161
     assert 0.4 < table.attrs["r2"] < 0.7
     assert set(table.index[:2]) == {"food_rating", "service_rating"}
     assert table["share"].iloc[:2].sum() > 0.9
-    rw = key_drivers(frame, outcome="rating",
-                     drivers=["food_rating", "service_rating", "price", "alcohol"],
-                     method="relative_weights")
+    rw = key_drivers(
+        frame,
+        outcome="rating",
+        drivers=["food_rating", "service_rating", "price", "alcohol"],
+        method="relative_weights",
+    )
     assert rw["importance"].sum() == pytest.approx(table["importance"].sum(), rel=1e-9)

@@ -14,8 +14,14 @@ def _sales() -> pd.DataFrame:
         {
             "customer": ["a", "a", "b", "c", "c", "c"],
             "date": pd.to_datetime(
-                ["2024-01-02", "2024-03-01 18:00", "2024-02-10", "2024-01-05", "2024-02-01",
-                 "2024-03-10 09:30"],
+                [
+                    "2024-01-02",
+                    "2024-03-01 18:00",
+                    "2024-02-10",
+                    "2024-01-05",
+                    "2024-02-01",
+                    "2024-03-10 09:30",
+                ],
                 format="ISO8601",
             ),
             "amount": [20.0, 35.0, 12.5, 8.0, 9.0, 30.0],
@@ -24,8 +30,9 @@ def _sales() -> pd.DataFrame:
 
 
 def test_rfm_table_by_hand() -> None:
-    table = rfm_table(_sales(), customer="customer", time="date", amount="amount",
-                      as_of="2024-03-11")
+    table = rfm_table(
+        _sales(), customer="customer", time="date", amount="amount", as_of="2024-03-11"
+    )
     assert table.loc["a", "recency_days"] == 9  # 2024-03-01 18:00 -> 03-11 00:00 is 9.25 days
     assert table.loc["c", "recency_days"] == 0
     assert table["frequency"].tolist() == [2, 1, 3]
@@ -37,17 +44,20 @@ def test_rfm_table_by_hand() -> None:
 
 def test_refunds_are_an_option_not_a_crash() -> None:
     sales = pd.concat(
-        [_sales(), pd.DataFrame({"customer": ["a"], "date": [pd.Timestamp("2024-03-05")],
-                                 "amount": [-5.0]})],
+        [
+            _sales(),
+            pd.DataFrame(
+                {"customer": ["a"], "date": [pd.Timestamp("2024-03-05")], "amount": [-5.0]}
+            ),
+        ],
         ignore_index=True,
     )
-    with pytest.raises(InvalidInputError, match="'amount'.*negative='net'"):
+    with pytest.raises(InvalidInputError, match=r"'amount'.*negative='net'"):
         rfm_table(sales, customer="customer", time="date", amount="amount")
     net = rfm_table(sales, customer="customer", time="date", amount="amount", negative="net")
     assert net.loc["a", "monetary"] == pytest.approx(50.0)
     assert net.loc["a", "frequency"] == 2  # a refund is not a purchase
-    dropped = rfm_table(sales, customer="customer", time="date", amount="amount",
-                        negative="drop")
+    dropped = rfm_table(sales, customer="customer", time="date", amount="amount", negative="drop")
     assert dropped.loc["a", "monetary"] == pytest.approx(55.0)
 
 
@@ -65,8 +75,13 @@ def test_bad_times_and_as_of() -> None:
 
 
 def test_scores_tie_rule() -> None:
-    rfm = pd.DataFrame({"recency_days": np.arange(10), "frequency": [1] * 6 + [2, 2, 3, 9],
-                        "monetary": np.arange(10.0)})
+    rfm = pd.DataFrame(
+        {
+            "recency_days": np.arange(10),
+            "frequency": [1] * 6 + [2, 2, 3, 9],
+            "monetary": np.arange(10.0),
+        }
+    )
     scores = rfm_scores(rfm)
     # Untied: two customers per score; the most recent get 5.
     assert scores["r_score"].tolist() == [5, 5, 4, 4, 3, 3, 2, 2, 1, 1]
@@ -82,8 +97,7 @@ def test_scores_tie_rule() -> None:
 @pytest.mark.realdata
 def test_cdnow_equals_plain_pandas() -> None:
     raw = pd.read_csv(real_data("cdnow", "cdnow_master.csv"))
-    table = rfm_table(raw, customer="customer_id", time="date", amount="amount",
-                      as_of="1998-07-01")
+    table = rfm_table(raw, customer="customer_id", time="date", amount="amount", as_of="1998-07-01")
     when = pd.to_datetime(raw["date"].astype(str), format="%Y%m%d")
     by = raw.assign(when=when).groupby("customer_id")
     expected = pd.DataFrame(
@@ -96,8 +110,10 @@ def test_cdnow_equals_plain_pandas() -> None:
     expected["monetary_mean"] = expected["monetary"] / expected["frequency"]
     assert len(table) == 23_544
     pd.testing.assert_frame_equal(
-        table[["recency_days", "frequency", "monetary", "monetary_mean"]], expected,
-        check_dtype=False, check_names=False,
+        table[["recency_days", "frequency", "monetary", "monetary_mean"]],
+        expected,
+        check_dtype=False,
+        check_names=False,
     )
     assert (table["first_purchase"] == by["when"].min()).all()
     scores = rfm_scores(table)

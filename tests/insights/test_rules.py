@@ -35,7 +35,8 @@ def test_rules_by_hand() -> None:
     )
     pd.testing.assert_frame_equal(
         association_rules(long, min_support=0.3, min_confidence=0.6).drop(
-            columns=["antecedent", "consequent"]),
+            columns=["antecedent", "consequent"]
+        ),
         rules.drop(columns=["antecedent", "consequent"]),
     )
 
@@ -54,29 +55,34 @@ def test_max_len_and_support_bounds() -> None:
         association_rules(["late", "refund"])
 
 
-def _mlxtend_rules(baskets: list[set[str]], min_support: float,
-                   min_confidence: float) -> pd.DataFrame:
+def _mlxtend_rules(
+    baskets: list[set[str]], min_support: float, min_confidence: float
+) -> pd.DataFrame:
     mlxtend = pytest.importorskip("mlxtend.frequent_patterns")
     from mlxtend.preprocessing import TransactionEncoder
 
     encoder = TransactionEncoder()
-    onehot = pd.DataFrame(encoder.fit_transform([sorted(b) for b in baskets]),
-                          columns=encoder.columns_)
+    onehot = pd.DataFrame(
+        encoder.fit_transform([sorted(b) for b in baskets]), columns=encoder.columns_
+    )
     itemsets = mlxtend.apriori(onehot, min_support=min_support, use_colnames=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # mlxtend's certainty metric: 0/0
         try:
-            rules = mlxtend.association_rules(itemsets, len(onehot), metric="confidence",
-                                              min_threshold=min_confidence)
+            rules = mlxtend.association_rules(
+                itemsets, len(onehot), metric="confidence", min_threshold=min_confidence
+            )
         except TypeError:  # mlxtend < 0.23 has no num_itemsets argument
-            rules = mlxtend.association_rules(itemsets, metric="confidence",
-                                              min_threshold=min_confidence)
+            rules = mlxtend.association_rules(
+                itemsets, metric="confidence", min_threshold=min_confidence
+            )
     return rules
 
 
 def _keyed(rules: pd.DataFrame, a: str, c: str) -> pd.DataFrame:
-    out = rules.assign(key=[(tuple(sorted(x)), tuple(sorted(y)))
-                            for x, y in zip(rules[a], rules[c])])
+    out = rules.assign(
+        key=[(tuple(sorted(x)), tuple(sorted(y))) for x, y in zip(rules[a], rules[c], strict=True)]
+    )
     return out.set_index("key").sort_index()
 
 
@@ -105,8 +111,12 @@ def test_helpdesk_rules_equal_mlxtend() -> None:
     ours_k = _keyed(ours, "antecedent", "consequent")
     theirs_k = _keyed(theirs, "antecedents", "consequents")
     assert list(ours_k.index) == list(theirs_k.index)
-    for mine, their in [("support", "support"), ("confidence", "confidence"), ("lift", "lift"),
-                        ("leverage", "leverage"), ("conviction", "conviction"),
-                        ("antecedent_support", "antecedent support")]:
-        np.testing.assert_allclose(ours_k[mine].to_numpy(), theirs_k[their].to_numpy(),
-                                   rtol=1e-12)
+    for mine, their in [
+        ("support", "support"),
+        ("confidence", "confidence"),
+        ("lift", "lift"),
+        ("leverage", "leverage"),
+        ("conviction", "conviction"),
+        ("antecedent_support", "antecedent support"),
+    ]:
+        np.testing.assert_allclose(ours_k[mine].to_numpy(), theirs_k[their].to_numpy(), rtol=1e-12)

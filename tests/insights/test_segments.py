@@ -91,7 +91,7 @@ def test_bad_input() -> None:
     with pytest.raises(InvalidInputError, match="'k' must be at most the number of distinct"):
         segment_customers(few, k=3)
     text = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": ["x", "y", "z"]})
-    with pytest.raises(InvalidInputError, match="'features'.*'b'"):
+    with pytest.raises(InvalidInputError, match=r"'features'.*'b'"):
         segment_customers(text, features=["a", "b"])
     constant = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [1.0, 1.0, 1.0]})
     with pytest.raises(InvalidInputError, match="constant"):
@@ -103,19 +103,29 @@ def test_telco_segments_separate_churn() -> None:
     from servicekit.metrics import Proportion
 
     raw = pd.read_csv(real_data("telco", "WA_Fn-UseC_-Telco-Customer-Churn.csv"))
-    services = ["PhoneService", "OnlineSecurity", "OnlineBackup", "DeviceProtection",
-                "TechSupport", "StreamingTV", "StreamingMovies"]
-    frame = pd.DataFrame({
-        "tenure": raw["tenure"],
-        "MonthlyCharges": raw["MonthlyCharges"],
-        "services": (raw[services] == "Yes").sum(axis=1),
-    }).sample(1500, random_state=0)
+    services = [
+        "PhoneService",
+        "OnlineSecurity",
+        "OnlineBackup",
+        "DeviceProtection",
+        "TechSupport",
+        "StreamingTV",
+        "StreamingMovies",
+    ]
+    frame = pd.DataFrame(
+        {
+            "tenure": raw["tenure"],
+            "MonthlyCharges": raw["MonthlyCharges"],
+            "services": (raw[services] == "Yes").sum(axis=1),
+        }
+    ).sample(1500, random_state=0)
     seg = segment_customers(frame, k=4, n_boot=2)
     churned = raw.loc[frame.index, "Churn"].eq("Yes")
     rates = churned.groupby(seg.labels).mean()
     assert seg.stability > 0.8
     # Segments differ in churn: the worst segment churns far more often than the best.
     assert rates.max() > 3 * rates.min()
-    low = Proportion.from_counts(int(churned[seg.labels == rates.idxmin()].sum()),
-                                 int((seg.labels == rates.idxmin()).sum()))
+    low = Proportion.from_counts(
+        int(churned[seg.labels == rates.idxmin()].sum()), int((seg.labels == rates.idxmin()).sum())
+    )
     assert low.ci_high < rates.max()

@@ -22,7 +22,8 @@ def test_topics_read_back(small: Topics) -> None:
     assert small.share.sum() == pytest.approx(1.0)
     assert small.terms(1) == {0: ["card"], 1: ["refund"]}
     examples = small.examples(2)
-    assert len(examples) == 4 and set(examples["rank"]) == {1, 2}
+    assert len(examples) == 4
+    assert set(examples["rank"]) == {1, 2}
     frame = small.to_frame()
     assert frame["size"].tolist() == [4, 3]
     assigned = small.assign(list(EXAMPLE_MESSAGES))
@@ -60,8 +61,10 @@ def _ami_against_baseline(texts: list[str], intents: list[str]) -> tuple[float, 
     baseline = KMeans(n_clusters=k, n_init=10, random_state=0).fit(
         TfidfVectorizer().fit_transform(texts)
     )
-    return (adjusted_mutual_info_score(intents, ours.labels),
-            adjusted_mutual_info_score(intents, baseline.labels_))
+    return (
+        adjusted_mutual_info_score(intents, ours.labels),
+        adjusted_mutual_info_score(intents, baseline.labels_),
+    )
 
 
 def _subsample(frame: pd.DataFrame, label: str, n_labels: int, per_label: int) -> pd.DataFrame:
@@ -81,8 +84,9 @@ def test_banking77_beats_kmeans_on_tfidf() -> None:
 
 @pytest.mark.realdata
 def test_bitext_beats_kmeans_on_tfidf() -> None:
-    frame = pd.read_csv(real_data("bitext_customer_support",
-                                  "Bitext_Sample_Customer_Support_Training_Dataset.csv"))
+    frame = pd.read_csv(
+        real_data("bitext_customer_support", "Bitext_Sample_Customer_Support_Training_Dataset.csv")
+    )
     part = _subsample(frame, "intent", 8, 25)
     ours, baseline = _ami_against_baseline(list(part["instruction"]), list(part["intent"]))
     assert ours > baseline

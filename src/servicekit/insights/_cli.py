@@ -27,13 +27,20 @@ def _add_segment(subparsers: Any) -> None:
         "columns; prints the chosen k, the silhouette per k, stability and the profile.",
     )
     segment.add_argument("data", metavar="CUSTOMERS.csv")
-    segment.add_argument("--k", type=int, default=None, help="number of segments (default: "
-                         "chosen by silhouette)")
-    segment.add_argument("--features", nargs="*", default=None, metavar="COLUMN",
-                         help="numeric columns to use (default: every numeric column)")
+    segment.add_argument(
+        "--k", type=int, default=None, help="number of segments (default: chosen by silhouette)"
+    )
+    segment.add_argument(
+        "--features",
+        nargs="*",
+        default=None,
+        metavar="COLUMN",
+        help="numeric columns to use (default: every numeric column)",
+    )
     segment.add_argument("--id-column", metavar="COLUMN", help="exclude this id column")
-    segment.add_argument("-o", "--output", metavar="LABELS.csv",
-                         help="write each row's segment to this CSV")
+    segment.add_argument(
+        "-o", "--output", metavar="LABELS.csv", help="write each row's segment to this CSV"
+    )
     segment.set_defaults(handler=_segment)
 
 
@@ -45,13 +52,25 @@ def _add_topics(subparsers: Any) -> None:
         "top terms and an example.",
     )
     topics.add_argument("data", metavar="MESSAGES.csv")
-    topics.add_argument("--text-column", default="text", metavar="COLUMN",
-                        help="column holding the messages (default: text)")
-    topics.add_argument("--n-topics", type=int, default=None,
-                        help="number of topics (default: chosen by silhouette)")
+    topics.add_argument(
+        "--text-column",
+        default="text",
+        metavar="COLUMN",
+        help="column holding the messages (default: text)",
+    )
+    topics.add_argument(
+        "--n-topics",
+        type=int,
+        default=None,
+        help="number of topics (default: chosen by silhouette)",
+    )
     topics.add_argument("--method", choices=("kmeans", "nmf"), default="kmeans")
-    topics.add_argument("-o", "--output", metavar="TOPICS.csv",
-                        help="write each message's topic and weight to this CSV")
+    topics.add_argument(
+        "-o",
+        "--output",
+        metavar="TOPICS.csv",
+        help="write each message's topic and weight to this CSV",
+    )
     topics.set_defaults(handler=_topics)
 
 
@@ -82,9 +101,11 @@ def _segment(args: argparse.Namespace) -> int:
     if args.k is not None and args.k < 2:
         fail("servicekit segment", "--k", "must be an integer >= 2", args.k)
     seg = segment_customers(frame, features=args.features, k=args.k)
-    print(f"{seg.k} segments of {len(seg.labels)} customers on {list(seg.features)} "
-          f"(log-transformed: {list(seg.log_features) or 'none'}); "
-          f"stability (mean ARI over bootstrap refits) {seg.stability:.3f}")
+    print(
+        f"{seg.k} segments of {len(seg.labels)} customers on {list(seg.features)} "
+        f"(log-transformed: {list(seg.log_features) or 'none'}); "
+        f"stability (mean ARI over bootstrap refits) {seg.stability:.3f}"
+    )
     print(seg.scores.round(4).to_string())
     with pd.option_context("display.width", 120, "display.max_columns", 40):
         print(seg.profile().round(3).to_string())
@@ -102,8 +123,12 @@ def _topics(args: argparse.Namespace) -> int:
 
     frame = _read_csv(args.data, "servicekit topics", "MESSAGES")
     if args.text_column not in frame:
-        fail("servicekit topics", "--text-column", f"must name a column of {args.data}",
-             args.text_column)
+        fail(
+            "servicekit topics",
+            "--text-column",
+            f"must name a column of {args.data}",
+            args.text_column,
+        )
     texts = frame[args.text_column].dropna().astype(str)
     texts = texts[texts.str.strip() != ""]
     if args.n_topics is not None and args.n_topics < 2:

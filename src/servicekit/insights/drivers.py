@@ -41,13 +41,21 @@ def _design(
     for driver in drivers:
         series = frame[driver]
         if series.isna().any():
-            fail("key_drivers", "drivers", f"must not hold missing values in column {driver!r}",
-                 described("a missing value"))
+            fail(
+                "key_drivers",
+                "drivers",
+                f"must not hold missing values in column {driver!r}",
+                described("a missing value"),
+            )
         if series.dtype.kind in "iufb":
             values = series.to_numpy(dtype=np.float64)
             if not np.isfinite(values).all():
-                fail("key_drivers", "drivers", f"must hold finite values in column {driver!r}",
-                     described("inf"))
+                fail(
+                    "key_drivers",
+                    "drivers",
+                    f"must hold finite values in column {driver!r}",
+                    described("inf"),
+                )
             blocks.append(values[:, None])
             groups.append([column])
             names.append(str(driver))
@@ -55,8 +63,12 @@ def _design(
         else:
             levels = sorted(series.astype(str).unique())
             if len(levels) < 2:
-                fail("key_drivers", "drivers",
-                     f"must not include the constant column {driver!r}", levels[0])
+                fail(
+                    "key_drivers",
+                    "drivers",
+                    f"must not include the constant column {driver!r}",
+                    levels[0],
+                )
             text = series.astype(str).to_numpy()
             # The first (sorted) level is the reference; one dummy per other level.
             dummies = np.stack([(text == level).astype(np.float64) for level in levels[1:]], 1)
@@ -76,16 +88,21 @@ def _subset_r2(gram: FloatArray, cross: FloatArray, total: float, columns: list[
     return float(b @ beta / total)
 
 
-def _shapley(gram: FloatArray, cross: FloatArray, total: float,
-             groups: list[list[int]]) -> FloatArray:
+def _shapley(
+    gram: FloatArray, cross: FloatArray, total: float, groups: list[list[int]]
+) -> FloatArray:
     p = len(groups)
     r2 = np.empty(1 << p)
     for mask in range(1 << p):
         cols = [c for j in range(p) if mask >> j & 1 for c in groups[j]]
         r2[mask] = _subset_r2(gram, cross, total, cols)
     size = np.array([bin(m).count("1") for m in range(1 << p)])
-    weight = np.array([math.factorial(s) * math.factorial(p - s - 1) / math.factorial(p)
-                       if s < p else 0.0 for s in range(p + 1)])
+    weight = np.array(
+        [
+            math.factorial(s) * math.factorial(p - s - 1) / math.factorial(p) if s < p else 0.0
+            for s in range(p + 1)
+        ]
+    )
     masks = np.arange(1 << p)
     values = np.empty(p)
     for j in range(p):
@@ -94,8 +111,7 @@ def _shapley(gram: FloatArray, cross: FloatArray, total: float,
     return values
 
 
-def _relative_weights(corr: FloatArray, corr_y: FloatArray,
-                      groups: list[list[int]]) -> FloatArray:
+def _relative_weights(corr: FloatArray, corr_y: FloatArray, groups: list[list[int]]) -> FloatArray:
     eigenvalues, vectors = np.linalg.eigh(corr)
     eigenvalues = np.clip(eigenvalues, 0.0, None)
     root = vectors @ np.diag(np.sqrt(eigenvalues)) @ vectors.T  # Λ* = R^(1/2)
@@ -224,40 +240,59 @@ def key_drivers(
         fail("key_drivers", "drivers", "must not include the outcome column", outcome)
     y_column = frame[outcome]
     if y_column.dtype.kind not in "iufb":
-        fail("key_drivers", "outcome", "must name a numeric column",
-             described(f"{outcome!r} of dtype {y_column.dtype}"))
+        fail(
+            "key_drivers",
+            "outcome",
+            "must name a numeric column",
+            described(f"{outcome!r} of dtype {y_column.dtype}"),
+        )
     y = y_column.to_numpy(dtype=np.float64)
     if not np.isfinite(y).all():
-        fail("key_drivers", "outcome", "must name a column without missing values",
-             described(f"{outcome!r} holds NaN"))
+        fail(
+            "key_drivers",
+            "outcome",
+            "must name a column without missing values",
+            described(f"{outcome!r} holds NaN"),
+        )
     if np.ptp(y) == 0:
-        fail("key_drivers", "outcome", "must vary (a constant outcome has nothing to explain)",
-             outcome)
+        fail(
+            "key_drivers",
+            "outcome",
+            "must vary (a constant outcome has nothing to explain)",
+            outcome,
+        )
     x, groups, names = _design(frame, drivers)
     for j, group in enumerate(groups):
         if len(group) == 1 and np.ptp(x[:, group[0]]) == 0:
             fail("key_drivers", "drivers", "must not include a constant column", drivers[j])
     if method == "shapley" and len(groups) > MAX_SHAPLEY_DRIVERS:
-        fail("key_drivers", "drivers",
-             f"must hold at most {MAX_SHAPLEY_DRIVERS} drivers with method='shapley' "
-             "(2**p regressions); use method='relative_weights'",
-             described(f"{len(groups)} drivers"))
+        fail(
+            "key_drivers",
+            "drivers",
+            f"must hold at most {MAX_SHAPLEY_DRIVERS} drivers with method='shapley' "
+            "(2**p regressions); use method='relative_weights'",
+            described(f"{len(groups)} drivers"),
+        )
     xc = x - x.mean(axis=0)
     yc = y - y.mean()
     coef, *_ = np.linalg.lstsq(xc, yc, rcond=None)
     r2 = float(1 - np.sum((yc - xc @ coef) ** 2) / np.sum(yc**2))
     collinear = _collinear(xc, groups, drivers)
     if collinear:
-        warn(f"key_drivers(): 'drivers' {collinear} are (almost) linear combinations of the "
-             "other drivers; their coefficients are not identified and they share importance",
-             CollinearityWarning)
+        warn(
+            f"key_drivers(): 'drivers' {collinear} are (almost) linear combinations of the "
+            "other drivers; their coefficients are not identified and they share importance",
+            CollinearityWarning,
+        )
     importance = _importance(x, y, groups, method)
     table = pd.DataFrame(
         {
             "importance": importance,
             "share": importance / importance.sum() if importance.sum() > 0 else np.nan,
-            "coef": [coef[g[0]] if len(g) == 1 and drivers[j] == names[g[0]] else np.nan
-                     for j, g in enumerate(groups)],
+            "coef": [
+                coef[g[0]] if len(g) == 1 and drivers[j] == names[g[0]] else np.nan
+                for j, g in enumerate(groups)
+            ],
         },
         index=pd.Index(drivers, name="driver"),
     )
@@ -277,8 +312,7 @@ def key_drivers(
     table.attrs["n"] = len(y)
     table.attrs["method"] = method
     table.attrs["dummy_coef"] = {
-        names[c]: float(coef[c])
-        for j, g in enumerate(groups) for c in g if names[c] != drivers[j]
+        names[c]: float(coef[c]) for j, g in enumerate(groups) for c in g if names[c] != drivers[j]
     }
     return table
 
@@ -295,4 +329,3 @@ def _collinear(xc: FloatArray, groups: list[list[int]], drivers: list[str]) -> l
         if residual <= (1 - COLLINEAR_R2) * float(np.sum(target**2)):
             found.append(drivers[j])
     return found
-

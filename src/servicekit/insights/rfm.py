@@ -161,7 +161,9 @@ def rfm_table(
         if stamp.tzinfo is not None:
             stamp = stamp.tz_convert("UTC").tz_localize(None)
         if stamp < last_instant:
-            fail("rfm_table", "as_of", f"must not precede the last purchase ({last_instant})", as_of)
+            fail(
+                "rfm_table", "as_of", f"must not precede the last purchase ({last_instant})", as_of
+            )
     grouped = purchases.groupby("customer", sort=True)
     table = pd.DataFrame(
         {
@@ -196,8 +198,12 @@ def _instants(column: pd.Series) -> pd.Series:
             else:
                 parsed = pd.to_datetime(column, format="ISO8601")
         except (ValueError, TypeError, OverflowError):
-            fail("rfm_table", "time", "must hold dates (datetimes, ISO-8601 or YYYYMMDD)",
-                 described(f"values such as {column.iloc[0]!r}"))
+            fail(
+                "rfm_table",
+                "time",
+                "must hold dates (datetimes, ISO-8601 or YYYYMMDD)",
+                described(f"values such as {column.iloc[0]!r}"),
+            )
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
     result: pd.Series = parsed.astype("datetime64[ns]")
@@ -222,7 +228,10 @@ def _quantile_scores(values: pd.Series, bins: int) -> pd.Series:
     return pd.Series(np.clip(scores, 1, bins), index=values.index)
 
 
-@validated(rfm=Frame(columns=("recency_days", "frequency", "monetary")), bins=Interval(kind="int", low=2, high=9))
+@validated(
+    rfm=Frame(columns=("recency_days", "frequency", "monetary")),
+    bins=Interval(kind="int", low=2, high=9),
+)
 def rfm_scores(rfm: pd.DataFrame, *, bins: int = 5) -> pd.DataFrame:
     """R, F and M scores 1..``bins`` by quantile, the RFM code and a named segment.
 
@@ -294,11 +303,19 @@ def rfm_scores(rfm: pd.DataFrame, *, bins: int = 5) -> pd.DataFrame:
     for name in ("recency_days", "frequency", "monetary"):
         column = rfm[name]
         if column.dtype.kind not in "iuf":
-            fail("rfm_scores", "rfm", f"must hold numbers in column {name!r}",
-                 described(f"dtype {column.dtype}"))
+            fail(
+                "rfm_scores",
+                "rfm",
+                f"must hold numbers in column {name!r}",
+                described(f"dtype {column.dtype}"),
+            )
         if column.isna().any():
-            fail("rfm_scores", "rfm", f"must not hold missing values in column {name!r}",
-                 described("NaN"))
+            fail(
+                "rfm_scores",
+                "rfm",
+                f"must not hold missing values in column {name!r}",
+                described("NaN"),
+            )
         columns[name] = column.astype(np.float64)
     out = pd.DataFrame(index=rfm.index)
     out["r_score"] = _quantile_scores(-columns["recency_days"], bins)
@@ -309,5 +326,5 @@ def rfm_scores(rfm: pd.DataFrame, *, bins: int = 5) -> pd.DataFrame:
     )
     grid_r = np.ceil(out["r_score"].to_numpy() * 5 / bins).astype(int)
     grid_f = np.ceil(out["f_score"].to_numpy() * 5 / bins).astype(int)
-    out["segment"] = [_SEGMENT_OF[(r, f)] for r, f in zip(grid_r, grid_f)]
+    out["segment"] = [_SEGMENT_OF[(r, f)] for r, f in zip(grid_r, grid_f, strict=True)]
     return out

@@ -21,34 +21,49 @@ def _matrix(baskets: Any, function: str) -> tuple[sp.csc_matrix, list[Hashable]]
     if isinstance(baskets, pd.DataFrame):
         missing = [c for c in ("transaction", "item") if c not in baskets.columns]
         if missing:
-            fail(function, "baskets", f"must have the column(s) {missing}",
-                 described(f"columns {list(baskets.columns)}"))
+            fail(
+                function,
+                "baskets",
+                f"must have the column(s) {missing}",
+                described(f"columns {list(baskets.columns)}"),
+            )
         if baskets.empty:
             fail(function, "baskets", "must hold at least one transaction", described("0 rows"))
         if baskets[["transaction", "item"]].isna().to_numpy().any():
-            fail(function, "baskets", "must not hold missing transactions or items",
-                 described("a missing value"))
+            fail(
+                function,
+                "baskets",
+                "must not hold missing transactions or items",
+                described("a missing value"),
+            )
         rows, _ = pd.factorize(baskets["transaction"])
         columns, items = pd.factorize(baskets["item"])
         n_rows = int(rows.max()) + 1
         item_list: list[Hashable] = list(items)
     else:
         if isinstance(baskets, (str, bytes, dict)) or not isinstance(baskets, Iterable):
-            fail(function, "baskets",
-                 "must be a list of item sets or a DataFrame with 'transaction' and 'item'",
-                 described(f"{type(baskets).__name__}"))
+            fail(
+                function,
+                "baskets",
+                "must be a list of item sets or a DataFrame with 'transaction' and 'item'",
+                described(f"{type(baskets).__name__}"),
+            )
         index: dict[Hashable, int] = {}
         row_list: list[int] = []
         column_list: list[int] = []
         n_rows = 0
         for basket in baskets:
             if isinstance(basket, (str, bytes)) or not isinstance(basket, Iterable):
-                fail(function, "baskets", "must hold iterables of items (one per transaction)",
-                     basket, position=n_rows)
+                fail(
+                    function,
+                    "baskets",
+                    "must hold iterables of items (one per transaction)",
+                    basket,
+                    position=n_rows,
+                )
             for item in set(basket):
                 if item is None or (isinstance(item, float) and np.isnan(item)):
-                    fail(function, "baskets", "must not hold missing items", item,
-                         position=n_rows)
+                    fail(function, "baskets", "must not hold missing items", item, position=n_rows)
                 column_list.append(index.setdefault(item, len(index)))
                 row_list.append(n_rows)
             n_rows += 1
@@ -107,8 +122,9 @@ def _apriori(
     return frequent
 
 
-def _itemsets(baskets: Any, min_support: float, max_len: int | None,
-              function: str) -> tuple[dict[tuple[int, ...], int], list[Hashable], int]:
+def _itemsets(
+    baskets: Any, min_support: float, max_len: int | None, function: str
+) -> tuple[dict[tuple[int, ...], int], list[Hashable], int]:
     matrix, items = _matrix(baskets, function)
     n = matrix.shape[0]
     # Support >= min_support as counts, with a tolerance for min_support * n round-off.
@@ -167,8 +183,9 @@ def frequent_itemsets(
     return _itemset_table(frequent, items, n)
 
 
-def _itemset_table(frequent: dict[tuple[int, ...], int], items: list[Hashable],
-                   n: int) -> pd.DataFrame:
+def _itemset_table(
+    frequent: dict[tuple[int, ...], int], items: list[Hashable], n: int
+) -> pd.DataFrame:
     keys = sorted(frequent, key=lambda key: (-frequent[key], len(key), key))
     return pd.DataFrame(
         {
@@ -261,10 +278,24 @@ def association_rules(
                 confidence = count / frequent[antecedent]
                 if confidence < min_confidence:
                     continue
-                rows.append((antecedent, consequent, frequent[antecedent] / n,
-                             frequent[consequent] / n, count / n, confidence))
-    columns = ["antecedent", "consequent", "antecedent_support", "consequent_support",
-               "support", "confidence"]
+                rows.append(
+                    (
+                        antecedent,
+                        consequent,
+                        frequent[antecedent] / n,
+                        frequent[consequent] / n,
+                        count / n,
+                        confidence,
+                    )
+                )
+    columns = [
+        "antecedent",
+        "consequent",
+        "antecedent_support",
+        "consequent_support",
+        "support",
+        "confidence",
+    ]
     table = pd.DataFrame(rows, columns=columns)
     s_a = table["antecedent_support"].to_numpy(dtype=np.float64)
     s_c = table["consequent_support"].to_numpy(dtype=np.float64)
@@ -273,8 +304,9 @@ def association_rules(
     table["leverage"] = table["support"].to_numpy(dtype=np.float64) - s_a * s_c
     with np.errstate(divide="ignore", invalid="ignore"):
         table["conviction"] = np.where(conf >= 1.0, np.inf, (1 - s_c) / (1 - np.minimum(conf, 1)))
-    table = table.sort_values(["lift", "confidence", "support"], ascending=False,
-                              kind="stable").reset_index(drop=True)
+    table = table.sort_values(
+        ["lift", "confidence", "support"], ascending=False, kind="stable"
+    ).reset_index(drop=True)
     table["antecedent"] = [frozenset(items[i] for i in key) for key in table["antecedent"]]
     table["consequent"] = [frozenset(items[i] for i in key) for key in table["consequent"]]
     table.attrs["n_transactions"] = n

@@ -151,11 +151,17 @@ class Segmentation(ResultMixin):
         """
         missing = [f for f in self.features if f not in new_frame.columns]
         if missing:
-            fail("Segmentation.assign", "new_frame", f"must have the column(s) {missing}",
-                 described(f"columns {list(new_frame.columns)}"))
+            fail(
+                "Segmentation.assign",
+                "new_frame",
+                f"must have the column(s) {missing}",
+                described(f"columns {list(new_frame.columns)}"),
+            )
         values = _numeric(new_frame, self.features, "Segmentation.assign", "new_frame")
-        scaled = (_apply_log(values, self.features, self.log_features, "Segmentation.assign",
-                             "new_frame") - self.means) / self.scales
+        scaled = (
+            _apply_log(values, self.features, self.log_features, "Segmentation.assign", "new_frame")
+            - self.means
+        ) / self.scales
         labels = _nearest(scaled, self.scaled_centers)
         return pd.Series(labels, index=new_frame.index, name="segment")
 
@@ -227,9 +233,24 @@ class Segmentation(ResultMixin):
         servicekit.errors.ModelFormatError: servicekit.Segmentation model file: field 'version' must be 1 (the version this servicekit reads), got 2
         """
         doc = Document(text, FORMAT, VERSION)
-        doc.expect_keys({"format", "version", "checksum", "k", "features", "log_features",
-                         "means", "scales", "scaled_centers", "scores", "stability",
-                         "profile", "labels", "index"})
+        doc.expect_keys(
+            {
+                "format",
+                "version",
+                "checksum",
+                "k",
+                "features",
+                "log_features",
+                "means",
+                "scales",
+                "scaled_centers",
+                "scores",
+                "stability",
+                "profile",
+                "labels",
+                "index",
+            }
+        )
         k = doc.integer("k", low=1)
         features = tuple(doc.texts("features"))
         if not features:
@@ -249,24 +270,26 @@ class Segmentation(ResultMixin):
             scores_doc.fail("k", "must be a list of integers including the chosen k")
         silhouette = scores_doc.numbers("silhouette", shape=(len(ks),))
         inertia = scores_doc.numbers("inertia", shape=(len(ks),))
-        scores = pd.DataFrame({"silhouette": silhouette, "inertia": inertia},
-                              index=pd.Index(ks, name="k"))
+        scores = pd.DataFrame(
+            {"silhouette": silhouette, "inertia": inertia}, index=pd.Index(ks, name="k")
+        )
         stability = doc.number("stability", allow_null=True)
         profile_doc = doc.section("profile")
         columns = profile_doc.texts("columns")
         values = profile_doc.array("values", shape=(k, len(columns)))
-        profile = pd.DataFrame(np.array(values), columns=columns,
-                               index=pd.RangeIndex(k, name="segment"))
+        profile = pd.DataFrame(
+            np.array(values), columns=columns, index=pd.RangeIndex(k, name="segment")
+        )
         if "size" in profile:
             profile["size"] = profile["size"].astype(np.int64)
         labels = doc.fields.get("labels")
         index = doc.fields.get("index")
-        if not isinstance(labels, list) or not all(
-            type(v) is int and 0 <= v < k for v in labels
-        ):
+        if not isinstance(labels, list) or not all(type(v) is int and 0 <= v < k for v in labels):
             doc.fail("labels", f"must be a list of segment numbers 0..{k - 1}")
-        if not isinstance(index, list) or len(index) != len(labels) or not all(
-            isinstance(v, (str, int)) and not isinstance(v, bool) for v in index
+        if (
+            not isinstance(index, list)
+            or len(index) != len(labels)
+            or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in index)
         ):
             doc.fail("index", "must list one string or integer per label")
         result = cls(
@@ -285,39 +308,54 @@ class Segmentation(ResultMixin):
         return result
 
 
-def _numeric(frame: pd.DataFrame, features: Sequence[str], function: str,
-             argument: str) -> FloatArray:
+def _numeric(
+    frame: pd.DataFrame, features: Sequence[str], function: str, argument: str
+) -> FloatArray:
     for name in features:
         column = frame[name]
         if column.dtype.kind not in "iufb":
-            fail(function, argument, f"must hold numbers in feature column {name!r}",
-                 described(f"dtype {column.dtype}"))
+            fail(
+                function,
+                argument,
+                f"must hold numbers in feature column {name!r}",
+                described(f"dtype {column.dtype}"),
+            )
         if column.isna().any():
-            fail(function, argument, f"must not hold missing values in feature column {name!r}",
-                 described("NaN"))
+            fail(
+                function,
+                argument,
+                f"must not hold missing values in feature column {name!r}",
+                described("NaN"),
+            )
     values = frame[list(features)].to_numpy(dtype=np.float64)
     if not np.isfinite(values).all():
         fail(function, argument, "must hold finite feature values", described("inf"))
     return values
 
 
-def _apply_log(values: FloatArray, features: Sequence[str], log_features: Sequence[str],
-               function: str, argument: str) -> FloatArray:
+def _apply_log(
+    values: FloatArray,
+    features: Sequence[str],
+    log_features: Sequence[str],
+    function: str,
+    argument: str,
+) -> FloatArray:
     out = values.copy()
     for j, name in enumerate(features):
         if name in log_features:
             if (out[:, j] < 0).any():
-                fail(function, argument,
-                     f"must hold values >= 0 in log-transformed column {name!r}",
-                     float(out[:, j].min()))
+                fail(
+                    function,
+                    argument,
+                    f"must hold values >= 0 in log-transformed column {name!r}",
+                    float(out[:, j].min()),
+                )
             out[:, j] = np.log1p(out[:, j])
     return out
 
 
 def _nearest(scaled: FloatArray, centers: FloatArray) -> np.ndarray[Any, np.dtype[np.int64]]:
-    distances = (
-        (scaled**2).sum(axis=1)[:, None] - 2 * scaled @ centers.T + (centers**2).sum(axis=1)
-    )
+    distances = (scaled**2).sum(axis=1)[:, None] - 2 * scaled @ centers.T + (centers**2).sum(axis=1)
     return np.asarray(np.argmin(distances, axis=1), dtype=np.int64)
 
 
@@ -415,22 +453,26 @@ def segment_customers(
     4       0.667    0.025
     """
     if features is None:
-        features = [
-            c for c in frame.columns
-            if frame[c].dtype.kind in "iuf"
-        ]
+        features = [c for c in frame.columns if frame[c].dtype.kind in "iuf"]
         if not features:
-            fail("segment_customers", "frame", "must have at least one numeric column",
-                 described(f"columns {list(frame.columns)}"))
+            fail(
+                "segment_customers",
+                "frame",
+                "must have at least one numeric column",
+                described(f"columns {list(frame.columns)}"),
+            )
     names = [str(f) for f in features]
     if len(set(names)) != len(names):
         fail("segment_customers", "features", "must not repeat a column", list(features))
     raw = _numeric(frame, list(features), "segment_customers", "features")
     distinct = len(np.unique(raw, axis=0))
     if distinct < 2:
-        fail("segment_customers", "frame",
-             "must hold at least two distinct rows (k-means cannot split identical rows)",
-             described(f"{len(frame)} identical row(s)"))
+        fail(
+            "segment_customers",
+            "frame",
+            "must hold at least two distinct rows (k-means cannot split identical rows)",
+            described(f"{len(frame)} identical row(s)"),
+        )
     if transform == "auto":
         skew = pd.DataFrame(raw).skew().to_numpy()
         log_features = tuple(
@@ -445,20 +487,32 @@ def segment_customers(
     scales = values.std(axis=0)
     constant = scales == 0
     if constant.any():
-        fail("segment_customers", "features", "must not include constant columns",
-             names[int(np.argmax(constant))])
+        fail(
+            "segment_customers",
+            "features",
+            "must not include constant columns",
+            names[int(np.argmax(constant))],
+        )
     scaled = (values - means) / scales
 
     if k is not None:
         if k > distinct:
-            fail("segment_customers", "k",
-                 f"must be at most the number of distinct rows ({distinct})", k)
+            fail(
+                "segment_customers",
+                "k",
+                f"must be at most the number of distinct rows ({distinct})",
+                k,
+            )
         candidates = [k]
     else:
         candidates = [c for c in k_range if 2 <= c <= distinct - 1]
         if not candidates:
-            fail("segment_customers", "k_range",
-                 f"must include a k in 2..{distinct - 1} (distinct rows minus one)", k_range)
+            fail(
+                "segment_customers",
+                "k_range",
+                f"must include a k in 2..{distinct - 1} (distinct rows minus one)",
+                k_range,
+            )
     from sklearn.metrics import silhouette_score
 
     sample = None
@@ -479,10 +533,7 @@ def segment_customers(
             silhouette = float("nan")
         rows.append((c, silhouette, float(model.inertia_)))
     scores = pd.DataFrame(rows, columns=["k", "silhouette", "inertia"]).set_index("k")
-    if k is None:
-        chosen = int(scores["silhouette"].idxmax())
-    else:
-        chosen = k
+    chosen = int(scores["silhouette"].idxmax()) if k is None else k
     model = fits[chosen]
     # Renumber segments by size (largest first; ties by original number) for readability.
     sizes = np.bincount(model.labels_, minlength=chosen)

@@ -91,8 +91,9 @@ class Topics(ResultMixin):
     def share(self) -> pd.Series:
         """Share of the training messages in each topic (sums to 1)."""
         counts = np.bincount(self.labels, minlength=self.n_topics)
-        return pd.Series(counts / counts.sum(), index=pd.RangeIndex(self.n_topics, name="topic"),
-                         name="share")
+        return pd.Series(
+            counts / counts.sum(), index=pd.RangeIndex(self.n_topics, name="topic"), name="share"
+        )
 
     @validated(n=Interval(kind="int", low=1, high=MAX_TERMS))
     def terms(self, n: int = 10) -> dict[int, list[str]]:
@@ -155,8 +156,9 @@ class Topics(ResultMixin):
         >>> topics.assign(["where is my new card", "refund please"])["topic"].tolist()
         [0, 1]
         """
-        labels, weights = _assign(self.method, self.model, self.features,
-                                  list(texts), self.topic_order)
+        labels, weights = _assign(
+            self.method, self.model, self.features, list(texts), self.topic_order
+        )
         return pd.DataFrame({"topic": labels, "weight": weights})
 
     def to_frame(self) -> pd.DataFrame:
@@ -186,8 +188,7 @@ class Topics(ResultMixin):
 
     def __repr__(self) -> str:
         return (
-            f"Topics(n_topics={self.n_topics}, method={self.method!r}, "
-            f"n_texts={len(self.texts)})"
+            f"Topics(n_topics={self.n_topics}, method={self.method!r}, n_texts={len(self.texts)})"
         )
 
 
@@ -233,8 +234,9 @@ def _nmf(matrix: sp.csr_matrix, k: int, random_state: int) -> Any:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # max_iter reached on hard corpora: still usable
-        return NMF(n_components=k, init="nndsvda", random_state=random_state,
-                   max_iter=400).fit(matrix)
+        return NMF(n_components=k, init="nndsvda", random_state=random_state, max_iter=400).fit(
+            matrix
+        )
 
 
 def _word_block(features: TextFeatures, matrix: sp.csr_matrix) -> sp.csr_matrix:
@@ -243,8 +245,13 @@ def _word_block(features: TextFeatures, matrix: sp.csr_matrix) -> sp.csr_matrix:
     return block
 
 
-def _assign(method: str, model: Any, features: TextFeatures, texts: list[str],
-            order: np.ndarray[Any, np.dtype[np.int64]]) -> tuple[Any, FloatArray]:
+def _assign(
+    method: str,
+    model: Any,
+    features: TextFeatures,
+    texts: list[str],
+    order: np.ndarray[Any, np.dtype[np.int64]],
+) -> tuple[Any, FloatArray]:
     matrix = features.transform(texts)
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
@@ -252,8 +259,9 @@ def _assign(method: str, model: Any, features: TextFeatures, texts: list[str],
         loadings = np.asarray(model.transform(_word_block(features, matrix)))
         raw = np.argmax(loadings, axis=1)
         totals = loadings.sum(axis=1)
-        weights = np.divide(loadings.max(axis=1), totals, out=np.zeros(len(texts)),
-                            where=totals > 0)
+        weights = np.divide(
+            loadings.max(axis=1), totals, out=np.zeros(len(texts)), where=totals > 0
+        )
         return rank[raw], weights
     svd, kmeans = model
     points = _unit_rows(np.asarray(svd.transform(matrix), dtype=np.float64))
@@ -268,7 +276,7 @@ def _search_range(n_texts: int, given: range | None) -> list[int]:
         return [k for k in given if 2 <= k <= n_texts - 1]
     # A geometric grid from 2 to min(400, n/5): wide enough for a few hundred intents.
     top = max(2, min(400, n_texts // 5))
-    grid = sorted({int(round(v)) for v in np.geomspace(2, top, 16)} | {top})
+    grid = sorted({round(float(v)) for v in np.geomspace(2, top, 16)} | {top})
     return [k for k in grid if 2 <= k <= n_texts - 1]
 
 
@@ -362,16 +370,27 @@ def discover_topics(
         language=language, stem=stem, remove_stopwords=language == "english"
     ).apply(texts)
     if not any(p.strip() for p in processed):
-        fail("discover_topics", "texts", "must not all be empty after preprocessing "
-             "(every word is a stop word)", described(f"{len(texts)} text(s)"))
+        fail(
+            "discover_topics",
+            "texts",
+            "must not all be empty after preprocessing (every word is a stop word)",
+            described(f"{len(texts)} text(s)"),
+        )
     if n_topics is not None and n_topics >= len(texts):
-        fail("discover_topics", "n_topics", f"must be below the number of texts ({len(texts)})",
-             n_topics)
-    features = TextFeatures.fit(texts, _feature_options(language, stem, len(texts)),
-                                function="discover_topics")
+        fail(
+            "discover_topics",
+            "n_topics",
+            f"must be below the number of texts ({len(texts)})",
+            n_topics,
+        )
+    features = TextFeatures.fit(
+        texts, _feature_options(language, stem, len(texts)), function="discover_topics"
+    )
     matrix = features.transform(texts)
-    scores = pd.DataFrame({"silhouette": pd.Series(dtype=np.float64)},
-                          index=pd.Index([], name="n_topics", dtype=np.int64))
+    scores = pd.DataFrame(
+        {"silhouette": pd.Series(dtype=np.float64)},
+        index=pd.Index([], name="n_topics", dtype=np.int64),
+    )
     svd = None
     points = None
     if method == "kmeans" or n_topics is None:
@@ -380,8 +399,12 @@ def discover_topics(
         assert points is not None
         candidates = _search_range(len(texts), topic_range)
         if not candidates:
-            fail("discover_topics", "topic_range",
-                 f"must include a number in 2..{len(texts) - 1}", topic_range)
+            fail(
+                "discover_topics",
+                "topic_range",
+                f"must include a number in 2..{len(texts) - 1}",
+                topic_range,
+            )
         n_topics, scores = _choose(points, candidates, random_state)
     if method == "kmeans":
         assert points is not None
@@ -412,8 +435,9 @@ def discover_topics(
     )
 
 
-def _choose(points: FloatArray, candidates: list[int],
-            random_state: int) -> tuple[int, pd.DataFrame]:
+def _choose(
+    points: FloatArray, candidates: list[int], random_state: int
+) -> tuple[int, pd.DataFrame]:
     from sklearn.metrics import silhouette_score
 
     rng = np.random.default_rng(random_state)
@@ -435,10 +459,15 @@ def _choose(points: FloatArray, candidates: list[int],
     return int(scores["silhouette"].idxmax()), scores
 
 
-def _top_terms(method: str, model: Any, features: TextFeatures, matrix: sp.csr_matrix,
-               labels: np.ndarray[Any, np.dtype[np.int64]],
-               order: np.ndarray[Any, np.dtype[np.int64]],
-               n_topics: int) -> tuple[tuple[str, ...], ...]:
+def _top_terms(
+    method: str,
+    model: Any,
+    features: TextFeatures,
+    matrix: sp.csr_matrix,
+    labels: np.ndarray[Any, np.dtype[np.int64]],
+    order: np.ndarray[Any, np.dtype[np.int64]],
+    n_topics: int,
+) -> tuple[tuple[str, ...], ...]:
     mask = features.is_word_feature()
     names = np.array(features.feature_names(), dtype=object)
     columns = np.flatnonzero(mask) if mask.any() else np.arange(len(names))
