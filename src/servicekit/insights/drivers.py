@@ -314,7 +314,8 @@ def key_drivers(
     table.attrs["dummy_coef"] = {
         names[c]: float(coef[c]) for j, g in enumerate(groups) for c in g if names[c] != drivers[j]
     }
-    return table
+    result_: pd.DataFrame = table
+    return result_
 
 
 def _collinear(xc: FloatArray, groups: list[list[int]], drivers: list[str]) -> list[str]:

@@ -182,7 +182,8 @@ def rfm_table(
     out = table[["recency_days", "frequency", "monetary", "monetary_mean", "first_purchase"]]
     out.index.name = customer
     out.attrs["as_of"] = stamp
-    return out
+    result_: pd.DataFrame = out
+    return result_
 
 
 def _instants(column: pd.Series) -> pd.Series:
@@ -327,4 +328,5 @@ def rfm_scores(rfm: pd.DataFrame, *, bins: int = 5) -> pd.DataFrame:
     grid_r = np.ceil(out["r_score"].to_numpy() * 5 / bins).astype(int)
     grid_f = np.ceil(out["f_score"].to_numpy() * 5 / bins).astype(int)
     out["segment"] = [_SEGMENT_OF[(r, f)] for r, f in zip(grid_r, grid_f, strict=True)]
-    return out
+    result_: pd.DataFrame = out
+    return result_

@@ -187,13 +187,14 @@ def _itemset_table(
     frequent: dict[tuple[int, ...], int], items: list[Hashable], n: int
 ) -> pd.DataFrame:
     keys = sorted(frequent, key=lambda key: (-frequent[key], len(key), key))
-    return pd.DataFrame(
+    result_: pd.DataFrame = pd.DataFrame(
         {
             "itemset": [frozenset(items[i] for i in key) for key in keys],
             "support": [frequent[key] / n for key in keys],
             "count": np.array([frequent[key] for key in keys], dtype=np.int64),
         }
     )
+    return result_
 
 
 @validated(
@@ -311,7 +312,8 @@ def association_rules(
     table["consequent"] = [frozenset(items[i] for i in key) for key in table["consequent"]]
     table.attrs["n_transactions"] = n
     table.attrs["n_itemsets"] = len(frequent)
-    return table
+    result_: pd.DataFrame = table
+    return result_
 
 
 def _subsets(itemset: tuple[int, ...], size: int) -> Iterable[tuple[int, ...]]:

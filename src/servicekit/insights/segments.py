@@ -83,7 +83,7 @@ class Segmentation(ResultMixin):
     @property
     def inertia(self) -> float:
         """Inertia of the chosen k (scaled space)."""
-        return float(self.scores.loc[self.k, "inertia"])
+        return float(self.scores["inertia"].to_numpy()[list(self.scores.index).index(self.k)])
 
     @property
     def centers(self) -> pd.DataFrame:
@@ -98,7 +98,8 @@ class Segmentation(ResultMixin):
         for name in self.log_features:
             frame[name] = np.expm1(frame[name])
         frame.index.name = "segment"
-        return frame
+        result_: pd.DataFrame = frame
+        return result_
 
     def profile(self) -> pd.DataFrame:
         """Size, share and each feature's mean and median per segment (original units).
@@ -119,7 +120,8 @@ class Segmentation(ResultMixin):
         0           3    0.5        31.00
         1           3    0.5         1.33
         """
-        return self.profile_table.copy()
+        result_: pd.DataFrame = self.profile_table.copy()
+        return result_
 
     @validated(new_frame=Frame())
     def assign(self, new_frame: pd.DataFrame) -> pd.Series:
@@ -163,12 +165,16 @@ class Segmentation(ResultMixin):
             - self.means
         ) / self.scales
         labels = _nearest(scaled, self.scaled_centers)
-        return pd.Series(labels, index=new_frame.index, name="segment")
+        result_: pd.Series = pd.Series(labels, index=new_frame.index, name="segment")
+        return result_
+
+    def _silhouette(self) -> float:
+        return float(self.scores["silhouette"].to_numpy()[list(self.scores.index).index(self.k)])
 
     def __repr__(self) -> str:
         return (
             f"Segmentation(k={self.k}, n={len(self.labels)}, features={list(self.features)}, "
-            f"silhouette={self.scores.loc[self.k, 'silhouette']:.3f}, "
+            f"silhouette={self._silhouette():.3f}, "
             f"stability={self.stability:.3f})"
         )
 
@@ -330,7 +336,8 @@ def _numeric(
     values = frame[list(features)].to_numpy(dtype=np.float64)
     if not np.isfinite(values).all():
         fail(function, argument, "must hold finite feature values", described("inf"))
-    return values
+    result_: FloatArray = values
+    return result_
 
 
 def _apply_log(
@@ -351,7 +358,8 @@ def _apply_log(
                     float(out[:, j].min()),
                 )
             out[:, j] = np.log1p(out[:, j])
-    return out
+    result_: FloatArray = out
+    return result_
 
 
 def _nearest(scaled: FloatArray, centers: FloatArray) -> np.ndarray[Any, np.dtype[np.int64]]:

@@ -91,9 +91,10 @@ class Topics(ResultMixin):
     def share(self) -> pd.Series:
         """Share of the training messages in each topic (sums to 1)."""
         counts = np.bincount(self.labels, minlength=self.n_topics)
-        return pd.Series(
+        result_: pd.Series = pd.Series(
             counts / counts.sum(), index=pd.RangeIndex(self.n_topics, name="topic"), name="share"
         )
+        return result_
 
     @validated(n=Interval(kind="int", low=1, high=MAX_TERMS))
     def terms(self, n: int = 10) -> dict[int, list[str]]:
@@ -129,7 +130,7 @@ class Topics(ResultMixin):
         0      0  my card has still not arrived
         1      1          how do I get a refund
         """
-        rows = []
+        rows: list[tuple[int, int, str, float]] = []
         for topic in range(self.n_topics):
             members = np.flatnonzero(self.labels == topic)
             best = members[np.argsort(-self.weights[members], kind="stable")[:n]]
@@ -137,7 +138,8 @@ class Topics(ResultMixin):
                 (topic, rank + 1, self.texts[i], float(self.weights[i]))
                 for rank, i in enumerate(best)
             )
-        return pd.DataFrame(rows, columns=["topic", "rank", "text", "weight"])
+        result_: pd.DataFrame = pd.DataFrame(rows, columns=["topic", "rank", "text", "weight"])
+        return result_
 
     @validated(texts=Texts(single_ok=True))
     def assign(self, texts: TextsLike | str) -> pd.DataFrame:
@@ -159,7 +161,8 @@ class Topics(ResultMixin):
         labels, weights = _assign(
             self.method, self.model, self.features, list(texts), self.topic_order
         )
-        return pd.DataFrame({"topic": labels, "weight": weights})
+        result_: pd.DataFrame = pd.DataFrame({"topic": labels, "weight": weights})
+        return result_
 
     def to_frame(self) -> pd.DataFrame:
         """One row per topic: ``size``, ``share``, ``terms`` (top 8) and ``example``.
@@ -184,7 +187,8 @@ class Topics(ResultMixin):
             },
             index=pd.RangeIndex(self.n_topics, name="topic"),
         )
-        return frame
+        result_: pd.DataFrame = frame
+        return result_
 
     def __repr__(self) -> str:
         return (
