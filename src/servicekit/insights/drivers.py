@@ -79,23 +79,46 @@ def _design(
     return np.hstack(blocks), groups, names
 
 
-def _subset_r2(gram: FloatArray, cross: FloatArray, total: float, columns: list[int]) -> float:
-    if not columns:
-        return 0.0
-    g = gram[np.ix_(columns, columns)]
-    b = cross[columns]
-    beta = np.linalg.lstsq(g, b, rcond=None)[0]
-    return float(b @ beta / total)
+def _subset_r2(
+    gram: FloatArray, cross: FloatArray, total: float, groups: list[list[int]]
+) -> FloatArray:
+    """R² of every subset of groups (index: bit mask), by batched solves of small systems.
+
+    Works on the correlation scale (R² does not depend on column scaling). Subsets with
+    the same number of columns are solved in one stacked call; a singular system (exact
+    collinearity) falls back to the pseudo-inverse, whose fit has the same R².
+    """
+    p = len(groups)
+    sd = np.sqrt(np.diag(gram)).copy()
+    sd[sd == 0] = 1.0
+    g = gram / sd[:, None] / sd[None, :]
+    b = cross / sd
+    by_length: dict[int, tuple[list[int], list[list[int]]]] = {}
+    for mask in range(1, 1 << p):
+        cols = [c for j in range(p) if mask >> j & 1 for c in groups[j]]
+        masks, columns = by_length.setdefault(len(cols), ([], []))
+        masks.append(mask)
+        columns.append(cols)
+    r2 = np.zeros(1 << p)
+    for masks, columns in by_length.values():
+        idx = np.asarray(columns, dtype=np.intp)
+        systems = g[idx[:, :, None], idx[:, None, :]]
+        rhs = b[idx]
+        try:
+            beta = np.linalg.solve(systems, rhs[:, :, None])[:, :, 0]
+            if not np.isfinite(beta).all():
+                raise np.linalg.LinAlgError
+        except np.linalg.LinAlgError:
+            beta = (np.linalg.pinv(systems) @ rhs[:, :, None])[:, :, 0]
+        r2[np.asarray(masks)] = np.einsum("ml,ml->m", rhs, beta) / total
+    return r2
 
 
 def _shapley(
     gram: FloatArray, cross: FloatArray, total: float, groups: list[list[int]]
 ) -> FloatArray:
     p = len(groups)
-    r2 = np.empty(1 << p)
-    for mask in range(1 << p):
-        cols = [c for j in range(p) if mask >> j & 1 for c in groups[j]]
-        r2[mask] = _subset_r2(gram, cross, total, cols)
+    r2 = _subset_r2(gram, cross, total, groups)
     size = np.array([bin(m).count("1") for m in range(1 << p)])
     weight = np.array(
         [
@@ -319,14 +342,16 @@ def key_drivers(
 
 
 def _collinear(xc: FloatArray, groups: list[list[int]], drivers: list[str]) -> list[str]:
+    """Drivers whose R² on the other drivers exceeds COLLINEAR_R2 (from the cross-products)."""
+    gram = xc.T @ xc
     found: list[str] = []
     for j, group in enumerate(groups):
         others = [c for i, g in enumerate(groups) if i != j for c in g]
         if not others:
             continue
-        target = xc[:, group]
-        fitted = xc[:, others] @ np.linalg.lstsq(xc[:, others], target, rcond=None)[0]
-        residual = float(np.sum((target - fitted) ** 2))
-        if residual <= (1 - COLLINEAR_R2) * float(np.sum(target**2)):
+        g_oo = gram[np.ix_(others, others)]
+        g_ot = gram[np.ix_(others, group)]
+        explained = float(np.trace(g_ot.T @ np.linalg.pinv(g_oo) @ g_ot))
+        if explained >= COLLINEAR_R2 * float(np.trace(gram[np.ix_(group, group)])):
             found.append(drivers[j])
     return found
