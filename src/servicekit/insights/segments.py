@@ -114,7 +114,7 @@ class Segmentation(ResultMixin):
         --------
         >>> frame = pd.DataFrame({"visits": [1, 2, 1, 30, 32, 31],
         ...                       "spend": [10, 12, 11, 300, 310, 305]})
-        >>> segment_customers(frame, k=2, transform="none").profile()[["size", "share", "visits_mean"]].round(2)
+        >>> segment_customers(frame, k=2, transform="none", n_boot=0).profile()[["size", "share", "visits_mean"]].round(2)
                  size  share  visits_mean
         segment
         0           3    0.5        31.00
@@ -147,7 +147,7 @@ class Segmentation(ResultMixin):
         --------
         >>> frame = pd.DataFrame({"visits": [1, 2, 1, 30, 32, 31],
         ...                       "spend": [10, 12, 11, 300, 310, 305]})
-        >>> seg = segment_customers(frame, k=2, transform="none")
+        >>> seg = segment_customers(frame, k=2, transform="none", n_boot=0)
         >>> seg.assign(pd.DataFrame({"visits": [3, 29], "spend": [20, 280]})).tolist()
         [1, 0]
         """
@@ -190,7 +190,7 @@ class Segmentation(ResultMixin):
         --------
         >>> frame = pd.DataFrame({"visits": [1, 2, 1, 30, 32, 31],
         ...                       "spend": [10, 12, 11, 300, 310, 305]})
-        >>> seg = segment_customers(frame, k=2)
+        >>> seg = segment_customers(frame, k=2, n_boot=0)
         >>> Segmentation.from_json(seg.to_json()).to_json() == seg.to_json()
         True
         """
@@ -450,7 +450,7 @@ def segment_customers(
     --------
     >>> frame = pd.DataFrame({"visits": [1, 2, 1, 30, 32, 31, 12, 11, 13],
     ...                       "spend": [10, 12, 11, 300, 310, 305, 90, 95, 100]})
-    >>> seg = segment_customers(frame, transform="none", k_range=range(2, 5))
+    >>> seg = segment_customers(frame, transform="none", k_range=range(2, 5), n_boot=0)
     >>> seg.k, seg.labels.tolist()
     (3, [2, 2, 2, 0, 0, 0, 1, 1, 1])
     >>> seg.scores.round(3)
