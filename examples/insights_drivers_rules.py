@@ -37,8 +37,8 @@ def rules() -> None:
         for c in ("seriousness", "service_level", "service_type", "workgroup")
     ]
     long = pd.concat([activities, *traits], ignore_index=True).drop_duplicates()
-    table = association_rules(long, min_support=0.02, min_confidence=0.8)
-    table = table[table["consequent"].map(lambda c: any(i.startswith("activity=") for i in c))]
+    table = association_rules(long, min_support=0.02, min_confidence=0.8, max_len=3)
+    table = table[table["consequent"].map(lambda c: all(i.startswith("activity=") for i in c))]
     table = table[table["antecedent"].map(lambda a: all(not i.startswith("activity=") for i in a))]
     print(
         f"Help desk: {table.attrs['n_transactions']:,} tickets; rules from ticket traits to "
