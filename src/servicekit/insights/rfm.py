@@ -164,19 +164,17 @@ def rfm_table(
             fail(
                 "rfm_table", "as_of", f"must not precede the last purchase ({last_instant})", as_of
             )
-    grouped = purchases.groupby("customer", sort=True)
-    table = pd.DataFrame(
-        {
-            "last": grouped["time"].max(),
-            "frequency": grouped["time"].size().astype(np.int64),
-            "first_purchase": grouped["time"].min(),
-        }
+    # One pass over the groups (factorised once) for all four aggregates.
+    table = purchases.groupby("customer", sort=True).agg(
+        last=("time", "max"),
+        frequency=("time", "size"),
+        first_purchase=("time", "min"),
+        monetary=("amount", "sum"),
     )
+    table["frequency"] = table["frequency"].astype(np.int64)
     if negative == "net" and refunds.any():
         monetary = frame.groupby("customer", sort=True)["amount"].sum()
         table["monetary"] = monetary.reindex(table.index)
-    else:
-        table["monetary"] = grouped["amount"].sum()
     table["recency_days"] = ((stamp - table["last"]) // pd.Timedelta(days=1)).astype(np.int64)
     table["monetary_mean"] = table["monetary"] / table["frequency"]
     out = table[["recency_days", "frequency", "monetary", "monetary_mean", "first_purchase"]]
