@@ -50,6 +50,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "recommend": ("recommend", "top-k recommendations per user from a CSV of interactions"),
     "forecast": ("forecast", "forecast contacts per interval from a CSV of counts or arrivals"),
     "staff": ("optimize", "agents required per interval for a service-level target (Erlang C/A)"),
+    "segment": ("insights", "k-means customer segments of a CSV table"),
+    "topics": ("insights", "discover contact reasons in a CSV of messages"),
 }
 
 DEMO_PLAN = """\
@@ -105,7 +107,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     for command, (area, summary) in COMMANDS.items():
         if command == wanted:
             importlib.import_module(f"servicekit.{area}._cli").add_commands(commands)
-        else:
+        elif command not in commands.choices:  # an area's _cli may add several commands
             commands.add_parser(command, help=summary, add_help=False)
     return parser
 

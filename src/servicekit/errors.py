@@ -30,6 +30,7 @@ from __future__ import annotations
 
 __all__ = [
     "AliasedColumnsWarning",
+    "CollinearityWarning",
     "ConvergenceError",
     "ConvergenceWarning",
     "InvalidInputError",
@@ -92,6 +93,10 @@ class OptionalDependencyError(ServicekitError, ImportError):
 
 class ServicekitWarning(UserWarning):
     """Base class of servicekit's warnings: statistical caveats, never silent wrong numbers."""
+
+
+class CollinearityWarning(ServicekitWarning):
+    """Predictors are (almost) linear combinations of each other; their separate effects are not identified."""
 
 
 class ConvergenceWarning(ServicekitWarning):
