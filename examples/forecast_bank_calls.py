@@ -12,8 +12,8 @@ Run from the repository root:  python examples/forecast_bank_calls.py
 from __future__ import annotations
 
 import pandas as pd
+from example_data import data_file
 
-from servicekit._datasets import data_dir
 from servicekit.forecast import (
     arrival_counts,
     compare_methods,
@@ -24,7 +24,7 @@ from servicekit.metrics import BusinessCalendar
 
 
 def bank() -> pd.Series:
-    frame = pd.read_csv(data_dir() / "bank_calls_2003" / "bank_calls_2003_03_to_05.csv")
+    frame = pd.read_csv(data_file("bank_calls_2003", "bank_calls_2003_03_to_05.csv"))
     # The stamps say UTC but are the bank's local clock: keep the clock, drop the zone.
     index = pd.to_datetime(frame["DateTime"]).dt.tz_localize(None)
     return pd.Series(frame["Calls"].to_numpy(), index=pd.DatetimeIndex(index), name="calls")
@@ -64,7 +64,7 @@ def main() -> None:
         f"after the noon update {updated.mean.sum():.0f}, actual {afternoon.sum():.0f}"
     )
 
-    path = data_dir() / "technion_anonymous_bank" / "anonymous_bank_1999_08_calls.csv"
+    path = data_file("technion_anonymous_bank", "anonymous_bank_1999_08_calls.csv")
     log = pd.read_csv(path, usecols=["date", "vru_entry", "outcome", "ser_time"])
     log = log[log["outcome"] != "PHANTOM"]
     arrived = pd.to_datetime(log["date"] + " " + log["vru_entry"])

@@ -6,13 +6,13 @@ Run from the repository root:  python examples/insights_drivers_rules.py
 from __future__ import annotations
 
 import pandas as pd
+from example_data import data_file
 
-from servicekit._datasets import data_dir
 from servicekit.insights import association_rules, key_drivers
 
 
 def drivers() -> None:
-    folder = data_dir() / "uci_restaurant_consumer"
+    folder = data_file("uci_restaurant_consumer")
     ratings = pd.read_csv(folder / "rating_final.csv")
     places = pd.read_csv(folder / "geoplaces2.csv", encoding="latin-1")
     frame = ratings.merge(places[["placeID", "price", "alcohol", "smoking_area"]], on="placeID")
@@ -27,7 +27,7 @@ def drivers() -> None:
 
 
 def rules() -> None:
-    log = pd.read_csv(data_dir() / "helpdesk_italian_4tu" / "finale.csv")
+    log = pd.read_csv(data_file("helpdesk_italian_4tu", "finale.csv"))
     activities = pd.DataFrame(
         {"transaction": log["Case ID"], "item": "activity=" + log["Activity"]}
     )

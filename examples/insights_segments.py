@@ -1,21 +1,21 @@
 """Customer segments on real data: RFM on CDNOW, k-means segments on CDNOW and Telco.
 
 Run from the repository root:  python examples/insights_segments.py
-The data come through servicekit._datasets.data_dir() ($SERVICEKIT_DATA or ../shared/data).
+The data folder is the first argument or $SERVICEKIT_DATA.
 """
 
 from __future__ import annotations
 
 import pandas as pd
+from example_data import data_file
 
-from servicekit._datasets import data_dir
 from servicekit.churn import evaluate, fit_churn_model
 from servicekit.insights import rfm_scores, rfm_table, segment_customers
 from servicekit.metrics import Proportion
 
 
 def cdnow() -> None:
-    purchases = pd.read_csv(data_dir() / "cdnow" / "cdnow_master.csv")
+    purchases = pd.read_csv(data_file("cdnow", "cdnow_master.csv"))
     rfm = rfm_table(
         purchases, customer="customer_id", time="date", amount="amount", as_of="1998-07-01"
     )
@@ -39,7 +39,7 @@ def cdnow() -> None:
 
 
 def telco() -> None:
-    raw = pd.read_csv(data_dir() / "telco" / "WA_Fn-UseC_-Telco-Customer-Churn.csv")
+    raw = pd.read_csv(data_file("telco", "WA_Fn-UseC_-Telco-Customer-Churn.csv"))
     services = [
         "PhoneService",
         "OnlineSecurity",

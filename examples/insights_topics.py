@@ -11,11 +11,11 @@ from __future__ import annotations
 import time
 
 import pandas as pd
+from example_data import data_file
 from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_mutual_info_score
 
-from servicekit._datasets import data_dir
 from servicekit.insights import discover_topics
 
 
@@ -47,7 +47,7 @@ def run(name: str, texts: list[str], intents: pd.Series) -> None:
 
 
 def main() -> None:
-    folder = data_dir()
+    folder = data_file()
     b77 = pd.read_csv(folder / "banking77" / "train.csv")
     run("Banking77", b77["text"].tolist(), b77["category"])
     bitext = pd.read_csv(

@@ -1,10 +1,10 @@
 """Staffing a real bank call centre: Erlang C and Erlang A against what happened.
 
 Data: the Technion SEE "Anonymous Bank" call-centre records of August 1999 (free for
-research with acknowledgement of the Technion SEE lab), found through
-``servicekit._datasets.data_dir()``. Run from the repository root:
+research with acknowledgement of the Technion SEE lab), in the data folder
+given as the first argument or ``$SERVICEKIT_DATA``:
 
-    python examples/optimize_technion.py
+    python examples/optimize_technion.py ../shared/data
 
 Per 30-minute interval of each day (weekdays, intervals with at least 30 offered calls):
 - arrival rate = offered calls / 1800 s, where a call is offered when it was answered
@@ -27,8 +27,8 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from example_data import data_file
 
-from servicekit._datasets import data_dir
 from servicekit.errors import SmallSampleWarning
 from servicekit.metrics import service_level
 from servicekit.optimize import agents_required, erlang_a, erlang_c
@@ -37,7 +37,7 @@ WITHIN = 20.0
 
 
 def load_offered() -> pd.DataFrame:
-    path = data_dir() / "technion_anonymous_bank" / "anonymous_bank_1999_08_calls.csv"
+    path = data_file("technion_anonymous_bank", "anonymous_bank_1999_08_calls.csv")
     calls = pd.read_csv(path, dtype=str)
     calls = calls[calls["outcome"] != "PHANTOM"]
     offered = calls[(calls["outcome"] == "AGENT") | (calls["q_start"] != "0:00:00")].copy()

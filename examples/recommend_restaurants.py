@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from example_data import data_file
 
-from servicekit._datasets import data_dir
 from servicekit.recommend import (
     Interactions,
     collaborative_top_k,
@@ -79,7 +79,7 @@ def evaluate(data: Interactions, features: pd.DataFrame, random_state: int = 0) 
 
 
 def main() -> None:
-    folder = data_dir() / "uci_restaurant_consumer"
+    folder = data_file("uci_restaurant_consumer")
     data, features = load(folder)
     print(f"{data!r}; {features.shape[1]} restaurant features")
     table = evaluate(data, features)

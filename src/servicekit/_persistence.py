@@ -718,7 +718,7 @@ class Document:
 
 
 def load_json(text: str, format_name: str) -> Any:
-    """Parse a model file's JSON text (NaN and infinities refused) before its version is known.
+    """Parse a model file's JSON text before its version is known (the checks of :class:`Document`).
 
     A reader that understands several versions of a format parses once with this,
     looks at ``version``, then reads the fields with
@@ -727,21 +727,15 @@ def load_json(text: str, format_name: str) -> Any:
     Raises
     ------
     ModelFormatError
-        If the text is not valid JSON.
+        If the text is not valid JSON, looks like a file path, or holds NaN,
+        infinities, numbers beyond float64 or strings that are not valid Unicode.
 
     Examples
     --------
     >>> load_json('{"version": 2}', "servicekit.Example")["version"]
     2
     """
-    try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except ModelFormatError:
-        raise
-    except (ValueError, RecursionError) as exc:
-        raise ModelFormatError(
-            f"not a {format_name} model file: invalid or truncated JSON ({exc})"
-        ) from None
+    return _parse(text, format_name)
 
 
 def encode_packed_array(values: FloatArray, *, dtype: str = "float64") -> dict[str, Any]:
