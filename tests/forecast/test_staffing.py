@@ -62,3 +62,19 @@ def test_single_interval_needs_its_length() -> None:
         staff_for_forecast(f, 180)
     assert info.value.argument == "interval_seconds"
     assert staff_for_forecast(f, 180, interval_seconds=900).agents.iloc[0] > 0
+
+
+def test_optimize_bounds_are_reported_in_this_functions_terms() -> None:
+    # The load bound lives in optimize (agents_required); the error names this
+    # function's own argument: the forecast whose mean count per second is too high.
+    index = pd.date_range("2024-01-01 09:00", periods=2, freq="30min")
+    mean = pd.Series([100.0, 1e300], index=index)
+    f = ArrivalForecast(mean, "profile", 0.9, pd.Series(0.02, index=index), np.inf, 0.0)
+    with pytest.raises(InvalidInputError) as info:
+        staff_for_forecast(f, 180)
+    assert (info.value.function, info.value.argument) == ("staff_for_forecast", "forecast")
+    assert "'forecast'" in str(info.value)
+    assert "at position 1" in str(info.value)
+    with pytest.raises(InvalidInputError) as info:
+        staff_for_forecast(f, 1e308)
+    assert (info.value.function, info.value.argument) == ("staff_for_forecast", "handle_time")

@@ -11,6 +11,7 @@ import pandas as pd
 from servicekit._results import ResultMixin
 from servicekit._typing import FloatArray
 from servicekit._validation import InstanceOf, Interval, described, fail, validated
+from servicekit.errors import InvalidInputError
 from servicekit.forecast._grid import nanoseconds
 from servicekit.forecast.distribution import ArrivalForecast, predictive_quantile
 from servicekit.optimize import agents_required, erlang_c
@@ -110,7 +111,9 @@ def staff_for_forecast(
     forecast : ArrivalForecast
         Counts per interval with their predictive distribution.
     handle_time : float or timedelta
-        Average handle time (seconds).
+        Average handle time (seconds); at most 1e7 s, and the offered load (mean count
+        per second times ``handle_time``) at most 1e7 Erlangs, the bounds of
+        :func:`servicekit.optimize.agents_required`.
     service_level : float, default 0.8
         Target share answered within ``answer_within``.
     answer_within : float or timedelta, default 20
@@ -156,12 +159,22 @@ def staff_for_forecast(
         interval_seconds = float(np.diff(nanoseconds(pd.DatetimeIndex(index))).min()) / 1e9
     seconds = float(interval_seconds)
     mean = forecast.mean.to_numpy()
-    base = agents_required(
-        mean / seconds,
-        handle_time,
-        service_level=service_level,
-        answer_within=answer_within,
-    )
+    try:
+        base = agents_required(
+            mean / seconds,
+            handle_time,
+            service_level=service_level,
+            answer_within=answer_within,
+        )
+    except InvalidInputError as exc:  # optimize's bounds, in this function's terms
+        argument = "forecast" if exc.argument == "arrival_rate" else exc.argument
+        raise InvalidInputError(
+            (exc.reason or str(exc)).replace(
+                "'arrival_rate'", "'forecast' (its mean count per second)"
+            ),
+            function="staff_for_forecast",
+            argument=argument,
+        ) from None
     for_mean = np.atleast_1d(np.asarray(base.agents, dtype=np.float64))
     levels = (np.arange(points) + 0.5) / points
     draws = np.column_stack(

@@ -27,15 +27,24 @@ import pandas as pd
 
 from servicekit._results import ResultMixin
 from servicekit._typing import ArrayLike, FloatArray
-from servicekit._validation import Interval, validated
+from servicekit._validation import Interval, fail, validated
 from servicekit.optimize._intervals import PerInterval, broadcast
 
 __all__ = ["QueueMetrics", "erlang_a", "erlang_b", "erlang_c", "rate_per_second"]
 
+#: Largest offered load, in Erlangs (``arrival_rate * handle_time``), any queueing
+#: function of this area accepts: ten million agents' worth of calls, far beyond any
+#: contact centre, while the Erlang recursions stay exact and every sum stays finite.
+MAX_TRAFFIC = 1e7
+#: Largest agent (server) count accepted, and the largest staffing a search may return.
+MAX_AGENTS = 100_000_000
+#: Longest handle time accepted, in seconds (about 116 days).
+MAX_HANDLE_TIME = 1e7
+
 RATE = PerInterval(low=0)
-SECONDS = PerInterval(kind="duration", low=0, low_open=True)
+SECONDS = PerInterval(kind="duration", low=0, low_open=True, high=MAX_HANDLE_TIME)
 WITHIN = PerInterval(kind="duration", low=0)
-AGENTS = PerInterval(kind="int", low=0)
+AGENTS = PerInterval(kind="int", low=0, high=MAX_AGENTS)
 PATIENCE = PerInterval(kind="duration", low=0, low_open=True)
 
 # Start the 1/B recursion this many standard deviations (sqrt(traffic)) below the
@@ -128,6 +137,37 @@ def rate_per_second(calls: float | ArrayLike, *, per_minutes: float = 30) -> Flo
     return rate
 
 
+def check_traffic(
+    function: str,
+    arrival_rate: FloatArray,
+    handle_time: FloatArray,
+    *,
+    argument: str = "arrival_rate",
+    per: float = 1.0,
+) -> None:
+    """Refuse an offered load above :data:`MAX_TRAFFIC` Erlangs, naming ``argument``.
+
+    The one place every queueing function of the area checks its load. ``handle_time``
+    is already bounded by its own declared maximum, so the load is too high because of
+    the arrival rate, which ``argument`` names. ``per`` converts ``arrival_rate *
+    handle_time`` to Erlangs when they use different time units.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        traffic = np.asarray(arrival_rate, dtype=np.float64) * handle_time * per
+    over = ~(traffic <= MAX_TRAFFIC)
+    if not over.any():
+        return
+    rate = np.asarray(arrival_rate, dtype=np.float64)
+    problem = (
+        f"must keep the offered load (arrival rate times handle time) at most "
+        f"{MAX_TRAFFIC:.0e} Erlangs"
+    )
+    if rate.ndim == 0:
+        fail(function, argument, problem, float(rate))
+    at = int(np.argmax(over.reshape(-1)))
+    fail(function, argument, problem, float(rate.reshape(-1)[at]), position=at)
+
+
 # --------------------------------------------------------------------------- Erlang B
 _SCALAR_LOOP = 8
 
@@ -186,12 +226,14 @@ def inverse_erlang_b(traffic: FloatArray, agents: FloatArray) -> FloatArray:
             tail *= k[first:]
             tail *= per_erlang[first:]
             tail += 1.0
+            if step % 256 == 0 and np.isinf(tail).all():
+                break  # R = inf stays inf: every remaining interval has B = 0
     out = np.empty(value.size)
     out[order] = value
     return out.reshape(traffic.shape)
 
 
-@validated(traffic=PerInterval(low=0), agents=AGENTS)
+@validated(traffic=PerInterval(low=0, high=MAX_TRAFFIC), agents=AGENTS)
 def erlang_b(traffic: float | ArrayLike, agents: float | ArrayLike) -> FloatArray:
     """Erlang B: the probability that a call is blocked when all agents are busy.
 
@@ -202,9 +244,10 @@ def erlang_b(traffic: float | ArrayLike, agents: float | ArrayLike) -> FloatArra
     Parameters
     ----------
     traffic : float or array-like
-        Offered load ``A`` in Erlangs (arrival rate times handle time); >= 0.
+        Offered load ``A`` in Erlangs (arrival rate times handle time); in
+        [0, 1e7] (ten million Erlangs).
     agents : int or array-like of int
-        Number of servers ``n``; >= 0.
+        Number of servers ``n``; in [0, 1e8] (a hundred million).
 
     Returns
     -------
@@ -310,11 +353,14 @@ def erlang_c(
     Parameters
     ----------
     arrival_rate : float or array-like
-        Calls per second, per interval; >= 0 (see :func:`rate_per_second`).
+        Calls per second, per interval; >= 0 (see :func:`rate_per_second`). The offered
+        load ``arrival_rate * handle_time`` may be at most 1e7
+        Erlangs (ten million).
     handle_time : float or array-like
-        Average handle time in seconds (talk, hold and after-call work); > 0.
+        Average handle time in seconds (talk, hold and after-call work); in (0,
+        1e7] (about 116 days).
     agents : int or array-like of int
-        Agents answering calls; >= 0.
+        Agents answering calls; in [0, 1e8] (a hundred million).
     answer_within : float or array-like
         Answer-time target ``T`` in seconds for the service level (the "20" in 80/20).
 
@@ -346,6 +392,7 @@ def erlang_c(
     rate, handle = np.asarray(arrival_rate), np.asarray(handle_time)
     count, within = np.asarray(agents), np.asarray(answer_within)
     broadcast("erlang_c", arrival_rate=rate, handle_time=handle, agents=count, answer_within=within)
+    check_traffic("erlang_c", rate, handle)
     return erlang_c_metrics(rate, handle, count, within)
 
 
@@ -531,11 +578,12 @@ def erlang_a(
     Parameters
     ----------
     arrival_rate : float or array-like
-        Calls per second, per interval; >= 0.
+        Calls per second, per interval; >= 0, with ``arrival_rate * handle_time`` at
+        most 1e7 Erlangs (ten million).
     handle_time : float or array-like
-        Average handle time in seconds; > 0.
+        Average handle time in seconds; in (0, 1e7] (about 116 days).
     agents : int or array-like of int
-        Agents answering calls; >= 0.
+        Agents answering calls; in [0, 1e8] (a hundred million).
     patience : float or array-like
         Mean time in seconds a caller is willing to wait; > 0. Estimate it as total wait
         over the number of abandons (Gans, Koole & Mandelbaum 2003).
@@ -576,4 +624,5 @@ def erlang_a(
         patience=wait_limit,
         answer_within=within,
     )
+    check_traffic("erlang_a", rate, handle)
     return erlang_a_metrics(rate, handle, count, wait_limit, within)

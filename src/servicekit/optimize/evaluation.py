@@ -22,7 +22,7 @@ from servicekit._validation import (
     validated,
 )
 from servicekit.optimize._intervals import PerInterval
-from servicekit.optimize.erlang import erlang_c_metrics
+from servicekit.optimize.erlang import MAX_AGENTS, MAX_HANDLE_TIME, check_traffic, erlang_c_metrics
 from servicekit.optimize.process_cost import Stage, StagesTable, _edges, _schedule
 from servicekit.optimize.simulation import batch_interval, import_ciw, run_network
 
@@ -41,6 +41,7 @@ def _stage_table(
 ) -> pd.DataFrame:
     names = table["name"].tolist()
     edges = _edges(function, names, precedence)
+    check_traffic(function, np.asarray(arrival_rate), hours)
     zero = np.zeros_like(hours)
     m = erlang_c_metrics(np.full_like(hours, arrival_rate), hours, servers, zero)
     stable = servers > m.traffic
@@ -101,8 +102,8 @@ def _servers(
 @validated(
     stages=_STAGES,
     arrival_rate=Interval(low=0, low_open=True),
-    servers=PerInterval(kind="int", low=1),
-    times=Array(low=0, low_open=True, optional=True),
+    servers=PerInterval(kind="int", low=1, high=MAX_AGENTS),
+    times=Array(low=0, low_open=True, high=MAX_HANDLE_TIME / 3600.0, optional=True),
 )
 def evaluate_process(
     stages: pd.DataFrame | Sequence[Stage],
@@ -130,11 +131,13 @@ def evaluate_process(
     stages : DataFrame or sequence of Stage
         As for :func:`~servicekit.optimize.minimize_process_cost`.
     arrival_rate : float
-        Tickets per hour; > 0.
+        Tickets per hour; > 0. Each stage's offered load ``arrival_rate * hours`` may
+        be at most 1e7 Erlangs (ten million), as in :func:`~servicekit.optimize.erlang_c`.
     servers : int or array-like of int
-        Agents per stage (one number for all stages); >= 1.
+        Agents per stage (one number for all stages); in [1, 1e8].
     times : array-like, optional
-        Mean hours per stage (e.g. ``ProcessPlan.times``); default ``normal_hours``.
+        Mean hours per stage (e.g. ``ProcessPlan.times``), each at most 1e7 s (about
+        2,778 hours); default ``normal_hours``.
     precedence : sequence of (str, str), optional
         As for :func:`~servicekit.optimize.minimize_process_cost`.
 
@@ -206,7 +209,8 @@ def compare_plans(
     plans : mapping of str to DataFrame
         Plan name -> stages table with ``servers`` (and optionally ``hours``).
     arrival_rate : float
-        Tickets per hour; > 0.
+        Tickets per hour; > 0, with each stage's offered load ``arrival_rate * hours``
+        at most 1e7 Erlangs (ten million).
     simulate : bool, default False
         Also run a discrete-event simulation (needs Ciw: ``pip install "servicekit[test]"``).
     tickets : int, default 4000
@@ -272,12 +276,13 @@ def compare_plans(
         if (
             not np.all(np.isfinite(servers))
             or np.any(servers < 1)
+            or np.any(servers > MAX_AGENTS)
             or np.any(servers != np.round(servers))
         ):
             fail(
                 "compare_plans",
                 "plans",
-                f"must give whole numbers >= 1 of servers; plan {name!r} does not",
+                f"must give whole numbers of servers in [1, 1e8]; plan {name!r} does not",
                 described(str(servers.tolist())),
             )
         evaluated = _stage_table("compare_plans", table, float(arrival_rate), servers, hours, None)

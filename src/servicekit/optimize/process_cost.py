@@ -170,7 +170,9 @@ def process_cost(costs: ArrayLike, times: ArrayLike) -> float:
     costs : array-like
         Cost per hour ``c_i`` of each stage; >= 0.
     times : array-like
-        Processing time ``p_i`` of each stage, in hours; >= 0.
+        Processing time ``p_i`` of each stage, in hours; >= 0. The total must be
+        finite in float64: when it would overflow, ``InvalidInputError`` names
+        whichever of ``costs`` and ``times`` holds the larger value.
 
     Returns
     -------
@@ -181,7 +183,19 @@ def process_cost(costs: ArrayLike, times: ArrayLike) -> float:
     >>> process_cost([40, 60, 80], [0.5, 2.0, 1.5])
     260.0
     """
-    return float(np.dot(as_float_array(costs), as_float_array(times)))
+    rates, hours = as_float_array(costs), as_float_array(times)
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = float(np.dot(rates, hours))
+    if not math.isfinite(total):  # overflowed float64: blame the larger factor
+        argument, values = ("costs", rates) if rates.max() >= hours.max() else ("times", hours)
+        fail(
+            "process_cost",
+            argument,
+            "must keep the total cost sum_i c_i p_i within float64 (below 1.8e308)",
+            float(values.max()),
+            position=int(np.argmax(values)),
+        )
+    return total
 
 
 @dataclass(frozen=True, slots=True)

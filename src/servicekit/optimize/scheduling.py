@@ -29,10 +29,12 @@ from servicekit._validation import (
     validated,
 )
 from servicekit.errors import ConvergenceError
+from servicekit.optimize.erlang import MAX_AGENTS
 
 __all__ = ["ShiftPatterns", "ShiftSchedule", "schedule_shifts", "shift_patterns"]
 
 _OPTIMAL_GAP = 1e-9  # below this relative gap the solution is proven optimal
+_MAX_COST = 1e12  # per agent and pattern: the objective stays far below HiGHS's infinity (1e20)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,7 @@ def shift_patterns(
         Intervals in the planning day (96 for 15-minute intervals).
     lengths : int or array-like of int
         Shift lengths in intervals, break included (32 = 8 hours of 15 minutes).
+        Lengths beyond ``n_intervals`` fit in no day and give no pattern.
     start_every : int, default 1
         Start granularity in intervals (2 = shifts start on the half hour).
     earliest_start : int, default 0
@@ -135,7 +138,8 @@ def shift_patterns(
     """
     end = n_intervals if latest_end is None else min(int(latest_end), n_intervals)
     rows, starts, sizes, breaks = [], [], [], []
-    for length in np.unique(np.asarray(lengths, dtype=np.int64)):
+    wanted = np.unique(np.asarray(lengths, dtype=np.float64))
+    for length in wanted[wanted <= n_intervals]:  # longer shifts fit in no day
         shift = int(length)
         if break_length:
             slots = list(range(break_after, shift - break_before_end - break_length + 1))
@@ -250,9 +254,9 @@ class ShiftSchedule(ResultMixin):
 
 
 @validated(
-    requirements=Array(low=0),
+    requirements=Array(low=0, high=MAX_AGENTS),
     patterns=_Patterns(),
-    costs=Array(low=0, optional=True),
+    costs=Array(low=0, high=_MAX_COST, optional=True),
     time_limit=Interval(low=0, low_open=True, optional=True),
     mip_gap=Interval(low=0, high=1, optional=True),
 )
@@ -278,11 +282,13 @@ def schedule_shifts(
     Parameters
     ----------
     requirements : array-like
-        Agents required per interval (e.g. ``agents_required(...).scheduled``); >= 0.
+        Agents required per interval (e.g. ``agents_required(...).scheduled``); in
+        [0, 1e8] (a hundred million, the queueing functions' largest staffing).
     patterns : array-like of 0/1, shape (n_patterns, n_intervals), or ShiftPatterns
         Candidate shifts, e.g. from :func:`shift_patterns`.
     costs : array-like, optional
-        Cost of one agent on each pattern; default: intervals worked.
+        Cost of one agent on each pattern, in [0, 1e12] (so that the solver's objective
+        stays far below the 1e20 it treats as infinite); default: intervals worked.
     time_limit : float, optional
         Seconds the solver may run. When it stops on the limit the best schedule found
         is returned with ``status="time_limit"`` and its proven ``gap``.

@@ -16,6 +16,7 @@ import pandas as pd
 from servicekit._typing import FloatArray
 from servicekit._validation import Interval, validated
 from servicekit.errors import OptionalDependencyError
+from servicekit.optimize.erlang import MAX_AGENTS, MAX_HANDLE_TIME, check_traffic
 
 __all__ = ["simulate_queue"]
 
@@ -91,8 +92,8 @@ def run_network(
 
 @validated(
     arrival_rate=Interval(low=0, low_open=True),
-    handle_time=Interval(kind="duration", low=0, low_open=True),
-    agents=Interval(kind="int", low=1),
+    handle_time=Interval(kind="duration", low=0, low_open=True, high=MAX_HANDLE_TIME),
+    agents=Interval(kind="int", low=1, high=MAX_AGENTS),
     answer_within=Interval(kind="duration", low=0),
     patience=Interval(kind="duration", low=0, low_open=True, optional=True),
     customers=Interval(kind="int", low=100),
@@ -126,11 +127,12 @@ def simulate_queue(
     Parameters
     ----------
     arrival_rate : float
-        Calls per second; > 0.
+        Calls per second; > 0, with the offered load ``arrival_rate * handle_time`` at
+        most 1e7 Erlangs (ten million), as in :func:`~servicekit.optimize.erlang_c`.
     handle_time : float
-        Mean handle time in seconds; > 0.
+        Mean handle time in seconds; in (0, 1e7] (about 116 days).
     agents : int
-        Agents; >= 1.
+        Agents; in [1, 1e8].
     answer_within : float
         Answer-time target of the service level, in seconds.
     patience : float, optional
@@ -172,6 +174,7 @@ def simulate_queue(
     >>> bool(table.loc["prob_wait", "ci_low"] < 0.1741 < table.loc["prob_wait", "ci_high"])
     True
     """
+    check_traffic("simulate_queue", np.asarray(arrival_rate), np.asarray(handle_time))
     ciw = import_ciw()
     records = run_network(
         ciw,

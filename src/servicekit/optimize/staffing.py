@@ -14,11 +14,14 @@ from servicekit._typing import ArrayLike, BoolArray, FloatArray, IntArray
 from servicekit._validation import Interval, Options, fail, validated
 from servicekit.optimize._intervals import PerInterval, broadcast
 from servicekit.optimize.erlang import (
+    AGENTS,
+    MAX_AGENTS,
     PATIENCE,
     RATE,
     SECONDS,
     WITHIN,
     QueueMetrics,
+    check_traffic,
     erlang_a_metrics,
     erlang_c_metrics,
     inverse_erlang_b,
@@ -99,7 +102,7 @@ class StaffingPlan(ResultMixin):
         return out
 
 
-@validated(agents=PerInterval(kind="int", low=0), shrinkage=_SHRINKAGE)
+@validated(agents=AGENTS, shrinkage=_SHRINKAGE)
 def scheduled_agents(agents: float | ArrayLike, *, shrinkage: float | ArrayLike) -> IntArray:
     """Agents to schedule so that ``agents`` remain available after shrinkage.
 
@@ -110,7 +113,7 @@ def scheduled_agents(agents: float | ArrayLike, *, shrinkage: float | ArrayLike)
     Parameters
     ----------
     agents : int or array-like of int
-        Agents needed on the phones; >= 0.
+        Agents needed on the phones; in [0, 1e8] (a hundred million).
     shrinkage : float or array-like
         Share of paid time not available for calls, in [0, 1).
 
@@ -126,7 +129,21 @@ def scheduled_agents(agents: float | ArrayLike, *, shrinkage: float | ArrayLike)
     array([10, 84])
     """
     broadcast("scheduled_agents", agents=np.asarray(agents), shrinkage=np.asarray(shrinkage))
-    return _scheduled(np.asarray(agents, dtype=np.float64), np.asarray(shrinkage, dtype=np.float64))
+    count = np.asarray(agents, dtype=np.float64)
+    share = np.asarray(shrinkage, dtype=np.float64)
+    too_many = np.broadcast_to(
+        count / (1.0 - share) > 2.0**53, np.broadcast_shapes(count.shape, share.shape)
+    )
+    if too_many.any():  # shrinkage within ~1e-9 of 1 with many agents
+        at = int(np.argmax(too_many.reshape(-1)))
+        fail(
+            "scheduled_agents",
+            "shrinkage",
+            "must leave a schedulable number of agents (at most 2**53)",
+            float(share) if share.ndim == 0 else float(share.reshape(-1)[at]),
+            position=None if share.ndim == 0 else at,
+        )
+    return _scheduled(count, share)
 
 
 def _scheduled(agents: FloatArray, shrinkage: FloatArray) -> IntArray:
@@ -191,9 +208,10 @@ def agents_required(
     Parameters
     ----------
     arrival_rate : float or array-like
-        Calls per second, per interval; >= 0 (see :func:`rate_per_second`).
+        Calls per second, per interval; >= 0 (see :func:`rate_per_second`), with the
+        offered load ``arrival_rate * handle_time`` at most 1e7 Erlangs (ten million).
     handle_time : float or array-like
-        Average handle time in seconds; > 0.
+        Average handle time in seconds; in (0, 1e7] (about 116 days).
     service_level : float or array-like or None, default 0.8
         Minimum share of calls answered within ``answer_within``, in (0, 1).
     answer_within : float or array-like or None, default 20
@@ -281,6 +299,7 @@ def agents_required(
         shrinkage=np.asarray(shrinkage),
         patience=_opt(patience),
     )
+    check_traffic(function, rate, handle)
     limits = {name: _flat(value, shape) for name, value in targets.items()}
     rate_f, handle_f, within_f = (_flat(x, shape) for x in (rate, handle, within))
     assert rate_f is not None
@@ -436,7 +455,7 @@ def _search_erlang_a(
     shrinkage=_SHRINKAGE,
     model=_MODEL,
     patience=PATIENCE.__class__(kind="duration", low=0, low_open=True, optional=True),
-    max_agents=Interval(kind="int", low=1),
+    max_agents=Interval(kind="int", low=1, high=MAX_AGENTS),
 )
 def optimal_agents(
     arrival_rate: float | ArrayLike,
@@ -463,9 +482,10 @@ def optimal_agents(
     Parameters
     ----------
     arrival_rate : float or array-like
-        Calls per second; >= 0.
+        Calls per second; >= 0, with the offered load ``arrival_rate * handle_time`` at
+        most 1e7 Erlangs (ten million).
     handle_time : float or array-like
-        Average handle time in seconds; > 0.
+        Average handle time in seconds; in (0, 1e7] (about 116 days).
     agent_cost : float or array-like
         Cost of one agent on the phones for one hour; >= 0.
     waiting_cost : float or array-like
@@ -481,7 +501,7 @@ def optimal_agents(
     patience : float or array-like, optional
         Mean patience in seconds, for Erlang A.
     max_agents : int, default 100000
-        Upper limit of the search.
+        Upper limit of the search; in [1, 1e8].
 
     Returns
     -------
@@ -518,6 +538,7 @@ def optimal_agents(
         shrinkage=np.asarray(shrinkage),
         patience=_opt(patience),
     )
+    check_traffic(function, rate, handle)
     flat = [
         _flat(x, shape)
         for x in (rate, handle, answer_within, agent_cost, waiting_cost, abandon_cost)
