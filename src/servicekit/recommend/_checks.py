@@ -16,9 +16,27 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from servicekit._validation import Constraint, _Context, described
+from servicekit._validation import Array, Constraint, _Context, described, fail
 
-__all__ = ["Exclude", "InteractionsArg", "ItemLists", "Matrix", "as_csr"]
+__all__ = [
+    "SCORE_LIMIT",
+    "SCORE_LIMIT_FLOAT32",
+    "Exclude",
+    "InteractionsArg",
+    "ItemLists",
+    "Matrix",
+    "Weights",
+    "as_csr",
+    "check_product",
+]
+
+#: Largest score (or profile value) magnitude a float64 product may reach. Kept well
+#: below float64's maximum (about 1.8e308) so that the sums, the hybrid's scaling and
+#: a caller's further arithmetic on the scores stay finite.
+SCORE_LIMIT = 1e300
+#: The same for products computed in float32 (:func:`top_k` and :func:`feature_scores`
+#: with float32 inputs); float32's maximum is about 3.4e38.
+SCORE_LIMIT_FLOAT32 = 1e36
 
 
 def as_csr(value: Any) -> sp.csr_matrix:
@@ -41,6 +59,108 @@ def _check_numbers(values: np.ndarray[Any, Any], ctx: _Context, low: float | Non
         ctx.fail(f"must hold numbers >= {low:g}", float(values[values < low][0]))
 
 
+def _abs_max(matrix: Any, axis: int) -> np.ndarray[Any, Any]:
+    """Largest absolute value along ``axis`` (0: of each column, 1: of each row), as float64."""
+    if sp.issparse(matrix):
+        if matrix.shape[axis] == 0:
+            return np.zeros(matrix.shape[1 - axis])
+        out = abs(sp.csr_matrix(matrix)).max(axis=axis).toarray().ravel()
+    else:
+        arr = np.asarray(matrix)
+        if arr.shape[axis] == 0:
+            return np.zeros(arr.shape[1 - axis])
+        out = np.abs(arr).max(axis=axis)
+    out = np.asarray(out, dtype=np.float64)
+    return np.where(np.isnan(out), math.inf, out)
+
+
+def product_bound(left: Any, right: Any, *, right_transposed: bool = False) -> float:
+    """An upper bound on every ``|(left @ right)[u, i]|`` and on every partial sum of it.
+
+    ``max_u Σ_j |left_uj| · max_i |right_ji|``, computed in float64 (``inf`` when the
+    bound itself overflows float64). ``right_transposed=True`` means the product is
+    ``left @ right.T`` (``right`` holds one row per output column).
+    """
+    peaks = _abs_max(right, 0 if right_transposed else 1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        if sp.issparse(left):
+            sums = abs(sp.csr_matrix(left).astype(np.float64)) @ peaks
+        else:
+            sums = np.abs(np.asarray(left, dtype=np.float64)) @ peaks
+        sums = np.asarray(sums, dtype=np.float64).ravel()
+        if sums.size == 0:
+            return 0.0
+        if np.isnan(sums).any():
+            return math.inf
+        return float(sums.max())
+
+
+def check_product(
+    function: str,
+    left_name: str,
+    left: Any,
+    right_name: str,
+    right: Any,
+    *,
+    right_transposed: bool = False,
+    float32: bool = False,
+    blame: str | None = None,
+) -> None:
+    """Refuse factors whose product ``left @ right`` (scores, profiles) would overflow.
+
+    The shared overflow check of the recommend area: every function that multiplies
+    user weights, interactions or similarities by item features calls it (through
+    :class:`Matrix`'s ``scores_with`` or directly). The bound of
+    :func:`product_bound` must not exceed :data:`SCORE_LIMIT` (or
+    :data:`SCORE_LIMIT_FLOAT32` when the product is computed in float32). The
+    argument named is ``blame`` if given, else the factor holding the larger values.
+    """
+    limit = SCORE_LIMIT_FLOAT32 if float32 else SCORE_LIMIT
+    bound = product_bound(left, right, right_transposed=right_transposed)
+    if bound <= limit:
+        return
+    if blame is None:
+        left_peak = float(_abs_max(left, 0).max(initial=0.0))
+        right_peak = float(_abs_max(right, 0).max(initial=0.0))
+        blame = left_name if left_peak >= right_peak else right_name
+    other = right_name if blame == left_name else left_name
+    precision = "float32" if float32 else "float64"
+    fail(
+        function,
+        blame,
+        f"must keep the products with '{other}' within {limit:g} in magnitude "
+        f"({precision} scores would overflow)",
+        described(
+            "values whose products reach "
+            + ("more than 1.8e308" if math.isinf(bound) else f"{bound:.3g}")
+        ),
+    )
+
+
+def _factor(value: Any) -> Any:
+    """The matrix of an argument (an Interactions' matrix, or the value itself)."""
+    return value.matrix if hasattr(value, "matrix") else value
+
+
+def _is_float32(value: Any) -> bool:
+    return getattr(_factor(value), "dtype", None) == np.float32
+
+
+@dataclass(frozen=True)
+class Weights(Array):
+    """The core :class:`~servicekit._validation.Array`, without its overflow warning.
+
+    Array's fast finiteness test sums the values, which warns (overflow) for finite
+    values near float64's maximum before the exact test accepts them; this silences
+    that warning so that the function's own bound (:func:`check_product`) can refuse
+    them naming the argument.
+    """
+
+    def _check_values(self, arr: np.ndarray[Any, Any], ctx: _Context) -> None:
+        with np.errstate(over="ignore", invalid="ignore"):
+            super()._check_values(arr, ctx)
+
+
 @dataclass(frozen=True)
 class Matrix(Constraint):
     """A finite 2-d matrix, dense (array_like, DataFrame) or scipy.sparse.
@@ -48,12 +168,20 @@ class Matrix(Constraint):
     Dense float32 input stays float32 (the fast scoring precision); other dense input
     becomes float64. Sparse input becomes CSR. ``same_columns_as`` names an earlier
     argument whose number of columns (features) this one must match.
+
+    ``scores_with`` names an earlier argument this one is multiplied with: the scores
+    ``scores_with @ this.T`` (``scores_with @ this`` when ``contracts_rows``) must stay
+    within :data:`SCORE_LIMIT` (:data:`SCORE_LIMIT_FLOAT32` when both are float32
+    and the product is computed in float32), see :func:`check_product`.
     """
 
     low: float | None = None
     same_columns_as: str | None = None
     sparse_ok: bool = True
     optional: bool = False
+    scores_with: str | None = None
+    contracts_rows: bool = False
+    float32_scores: bool = True
 
     def describe(self) -> str:
         return "a 2-d matrix of numbers" + (" (dense or scipy.sparse)" if self.sparse_ok else "")
@@ -91,6 +219,21 @@ class Matrix(Constraint):
                     f"({other.shape[1]})",
                     described(f"{out.shape[1]} columns"),
                 )
+        if self.scores_with is not None:
+            other = ctx.arguments.get(self.scores_with)
+            if other is not None and hasattr(_factor(other), "shape"):
+                left = _factor(other)
+                inner = out.shape[0] if self.contracts_rows else out.shape[1]
+                if left.shape[1] == inner:
+                    check_product(
+                        ctx.function,
+                        self.scores_with,
+                        left,
+                        ctx.argument,
+                        out,
+                        right_transposed=not self.contracts_rows,
+                        float32=self.float32_scores and _is_float32(left) and _is_float32(out),
+                    )
         return out
 
     def invalid_values(self, valid: Any) -> Iterator[tuple[str, Any]]:
@@ -112,6 +255,11 @@ class Matrix(Constraint):
         if self.same_columns_as is not None:
             yield "one column too many", np.hstack([good, good[:, :1]])
         yield "empty", np.empty((0, good.shape[1]))
+
+    def extreme_values(self, valid: Any) -> Iterator[tuple[str, Any]]:
+        shape = valid.shape if hasattr(valid, "shape") else np.shape(valid)
+        if len(shape) == 2:
+            yield "1e308 everywhere", np.full(shape, 1e308)
 
 
 @dataclass(frozen=True)

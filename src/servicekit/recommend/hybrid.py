@@ -25,9 +25,11 @@ def scale_rows(block: Any) -> Any:
 
 @validated(
     user_weights=Matrix(),
-    item_features=Matrix(same_columns_as="user_weights"),
+    item_features=Matrix(
+        same_columns_as="user_weights", scores_with="user_weights", float32_scores=False
+    ),
     interactions=InteractionsArg(),
-    similarity=Matrix(),
+    similarity=Matrix(scores_with="interactions", contracts_rows=True, float32_scores=False),
     k=Interval(kind="int", low=1),
     weight=Interval(low=0, high=1),
     exclude_seen=Flag(),
@@ -61,9 +63,13 @@ def hybrid_top_k(
     user_weights : array_like or scipy.sparse, shape (n_users, n_features)
         E.g. :func:`user_profiles`.
     item_features : array_like or scipy.sparse, shape (n_items, n_features)
+        Feature scores ``max_u Σ_j |w_uj| · max_i |r_ji|`` beyond 1e300 are refused
+        (naming the one of ``user_weights`` and ``item_features`` with the larger
+        values), as they would overflow float64.
     interactions : Interactions or scipy.sparse matrix, shape (n_users, n_items)
     similarity : array_like or scipy.sparse, shape (n_items, n_items)
-        E.g. :func:`item_similarity` or :func:`ease_weights`.
+        E.g. :func:`item_similarity` or :func:`ease_weights`. Likewise collaborative
+        scores ``max_u Σ_j |x_uj| · max_i |s_ji|`` beyond 1e300 are refused.
     k : int
     weight : float in [0, 1]
         Share of the collaborative part.
@@ -113,7 +119,9 @@ def hybrid_top_k(
     features_t = pad_rows(item_features_, width).T
     weights = pad_rows(similarity.T, width).T
     features_t = (
-        features_t.tocsr() if sp.issparse(features_t) else np.asarray(features_t, dtype=np.float64)
+        features_t.tocsr().astype(np.float64)
+        if sp.issparse(features_t)
+        else np.asarray(features_t, dtype=np.float64)
     )
     weights = weights.tocsr() if sp.issparse(weights) else np.asarray(weights, dtype=np.float64)
 

@@ -13,7 +13,6 @@ import scipy.sparse as sp
 from servicekit._persistence import Document, encode_array, write_document
 from servicekit._typing import ArrayLike, FloatArray
 from servicekit._validation import (
-    Array,
     Flag,
     InstanceOf,
     Interval,
@@ -23,7 +22,7 @@ from servicekit._validation import (
     fail,
     validated,
 )
-from servicekit.recommend._checks import InteractionsArg
+from servicekit.recommend._checks import InteractionsArg, Weights, check_product
 from servicekit.recommend.ease import DEFAULT_MAX_ITEMS, ease_weights
 from servicekit.recommend.hybrid import scale_rows
 from servicekit.recommend.interactions import Interactions
@@ -249,7 +248,7 @@ class Recommender:
 
     @validated(
         liked_item_ids=InstanceOf(object, optional=True),
-        feature_weights=Array(optional=True),
+        feature_weights=Weights(optional=True),
         k=Interval(kind="int", low=1),
     )
     def recommend_for_new_user(
@@ -271,7 +270,9 @@ class Recommender:
         liked_item_ids : id or sequence of ids, optional
             Catalogue items the user liked.
         feature_weights : array_like, optional
-            One weight per feature (``"features"`` and ``"hybrid"`` only).
+            One weight per feature (``"features"`` and ``"hybrid"`` only). Weights
+            whose scores ``Σ_j |w_j| · max_i |r_ij|`` would exceed 1e300 in magnitude
+            (the model's item features r) are refused.
         k : int
 
         Returns
@@ -282,8 +283,9 @@ class Recommender:
         Raises
         ------
         InvalidInputError
-            Neither argument given, an unknown item, weights of the wrong length, or
-            weights for a method without features.
+            Neither argument given, an unknown item, weights of the wrong length,
+            weights for a method without features, or weights whose scores would
+            exceed 1e300.
 
         Examples
         --------
@@ -327,6 +329,15 @@ class Recommender:
                     described(f"{weights_given.shape[0]} weights"),
                 )
             profiles = weights_given[None, :]
+            check_product(
+                name,
+                "feature_weights",
+                profiles,
+                "item features",
+                self._features,
+                right_transposed=True,
+                blame="feature_weights",
+            )
         elif self._features is not None:
             profiles = user_profiles(history, self._features, weighting="binary")
         top = self._top(history.tocsr(), profiles, k, True)
@@ -634,6 +645,10 @@ def _feature_table(features: pd.DataFrame, item_ids: np.ndarray[Any, Any]) -> tu
         else item_ids
     )
     table = np.ascontiguousarray(numeric.reindex(catalog).to_numpy(dtype=np.float64))
+    # A learned profile is a weighted mean of feature rows, so |w_uj| <= max_i |r_ij|
+    # and every score of the fitted model is at most Σ_j (max_i |r_ij|)².
+    peaks = np.abs(table).max(axis=0)[None, :]
+    check_product(name, "item_features", peaks, "item_features", table, right_transposed=True)
     return table, catalog, tuple(str(c) for c in features.columns)
 
 
@@ -677,6 +692,8 @@ def fit_recommender(
         Required by ``"features"`` and ``"hybrid"``: numeric columns, indexed by item
         id, a row for every item of ``interactions``. Items only in this table join
         the catalogue (they can be recommended from their features: item cold start).
+        Features whose scores could exceed 1e300 in magnitude
+        (``Σ_j (max_i |r_ij|)² > 1e300``, e.g. values beyond about 1e150) are refused.
     l2 : float
         EASE's ridge penalty.
     metric, shrinkage, top_n

@@ -9,7 +9,7 @@ import scipy.sparse as sp
 
 from servicekit._typing import FloatArray, MatrixLike
 from servicekit._validation import Flag, Options, validated
-from servicekit.recommend._checks import InteractionsArg, Matrix
+from servicekit.recommend._checks import InteractionsArg, Matrix, check_product
 from servicekit.recommend.interactions import Interactions
 
 __all__ = ["user_profiles"]
@@ -54,7 +54,10 @@ def user_profiles(
     interactions : Interactions or scipy.sparse matrix, shape (n_users, n_items)
         Who interacted with what, with ratings as values.
     item_features : array_like or scipy.sparse, shape (n_items, n_features)
-        One row per item.
+        One row per item. Profiles ``max_u Σ_i |a_ui| · max_j |r_ij|`` beyond 1e300
+        (with ``normalize``, ``a_ui`` divided by the user's total: in effect feature
+        values beyond 1e300) are refused, naming the argument with the larger
+        values, as they would overflow float64 (or leave no room to score).
     normalize : bool
         Divide by the sum of absolute interaction weights (a weighted mean).
     weighting : {"rating", "binary", "centered"}
@@ -67,7 +70,8 @@ def user_profiles(
     Raises
     ------
     InvalidInputError
-        If the item counts of ``interactions`` and ``item_features`` differ.
+        If the item counts of ``interactions`` and ``item_features`` differ, or
+        the profiles could exceed 1e300.
 
     References
     ----------
@@ -101,13 +105,21 @@ def user_profiles(
         weights.data[:] = 1.0
     elif weighting == "centered":
         counts = np.diff(weights.indptr)
-        sums = np.asarray(weights.sum(axis=1)).ravel()
-        means = np.divide(sums, counts, out=np.zeros_like(sums), where=counts > 0)
-        weights.data -= np.repeat(means, counts)
+        with np.errstate(over="ignore", invalid="ignore"):  # refused just below
+            sums = np.asarray(weights.sum(axis=1)).ravel()
+            means = np.divide(sums, counts, out=np.zeros_like(sums), where=counts > 0)
+            weights.data -= np.repeat(means, counts)
+    if normalize:
+        # Divide the interaction weights (not the sums) by each user's total, so that
+        # the profile, a weighted mean of feature rows, is formed without overflow.
+        # Scaling by the largest weight first keeps the total itself finite.
+        with np.errstate(over="ignore", invalid="ignore"):
+            peaks = np.asarray(abs(weights).max(axis=1).toarray()).ravel()
+            counts = np.diff(weights.indptr)
+            weights.data /= np.repeat(np.where(peaks > 0, peaks, 1.0), counts)
+            totals = np.asarray(abs(weights).sum(axis=1)).ravel()
+            weights.data /= np.repeat(np.where(totals > 0, totals, 1.0), counts)
+    check_product("user_profiles", "interactions", weights, "item_features", features)
     product: Any = weights @ features
     profiles = np.asarray(product.toarray() if sp.issparse(product) else product, dtype=np.float64)
-    if normalize:
-        totals = np.asarray(abs(weights).sum(axis=1)).ravel()
-        np.divide(profiles, totals[:, None], out=profiles, where=totals[:, None] > 0)
-        profiles[totals == 0] = 0.0
     return profiles

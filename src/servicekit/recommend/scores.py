@@ -15,7 +15,10 @@ from servicekit.recommend._checks import Matrix
 __all__ = ["feature_contributions", "feature_scores"]
 
 
-@validated(user_weights=Matrix(), item_features=Matrix(same_columns_as="user_weights"))
+@validated(
+    user_weights=Matrix(),
+    item_features=Matrix(same_columns_as="user_weights", scores_with="user_weights"),
+)
 def feature_scores(
     user_weights: MatrixLike | sp.spmatrix, item_features: MatrixLike | sp.spmatrix
 ) -> FloatArray:
@@ -30,7 +33,10 @@ def feature_scores(
     user_weights : array_like or scipy.sparse, shape (n_users, n_features)
         w_uj.
     item_features : array_like or scipy.sparse, shape (n_items, n_features)
-        r_ji, one row per item.
+        r_ji, one row per item. Together with ``user_weights``, the score bound
+        ``max_u Σ_j |w_uj| · max_i |r_ji|`` must not exceed 1e300 (1e36 when both
+        are float32, as the product is then computed in float32); otherwise the
+        argument holding the larger values is refused (the scores would overflow).
 
     Returns
     -------
@@ -39,7 +45,8 @@ def feature_scores(
     Raises
     ------
     InvalidInputError
-        If the feature counts differ or a value is not finite.
+        If the feature counts differ, a value is not finite, or the scores could
+        exceed 1e300 (1e36 in float32).
 
     Examples
     --------
@@ -61,7 +68,9 @@ def feature_scores(
 
 @validated(
     user_weights=Matrix(),
-    item_features=Matrix(same_columns_as="user_weights"),
+    item_features=Matrix(
+        same_columns_as="user_weights", scores_with="user_weights", float32_scores=False
+    ),
     user=Interval(kind="int", low=0),
     item=Interval(kind="int", low=0),
 )
@@ -76,7 +85,7 @@ def feature_contributions(
     Parameters
     ----------
     user_weights, item_features
-        As for :func:`feature_scores`.
+        As for :func:`feature_scores` (computed in float64: the bound is 1e300).
     user, item : int
         Row of ``user_weights`` and row of ``item_features``.
 

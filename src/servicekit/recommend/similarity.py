@@ -109,7 +109,7 @@ def item_similarity(
 
 @validated(
     interactions=InteractionsArg(),
-    similarity=Matrix(),
+    similarity=Matrix(scores_with="interactions", contracts_rows=True, float32_scores=False),
     k=Interval(kind="int", low=1),
     exclude_seen=Flag(),
     block_size=Interval(kind="int", low=1, optional=True),
@@ -133,7 +133,9 @@ def collaborative_top_k(
     interactions : Interactions or scipy.sparse matrix, shape (n_users, n_items)
     similarity : array_like or scipy.sparse, shape (n_items, n_items)
         Usually :func:`item_similarity`; any item-item weight matrix works (EASE's
-        weights give :func:`ease_top_k`).
+        weights give :func:`ease_top_k`). Scores ``max_u Σ_j |x_uj| · max_i |s_ji|``
+        beyond 1e300 would overflow float64 and are refused (naming the one of
+        ``interactions`` and ``similarity`` with the larger values).
     k : int
         Items per user.
     exclude_seen : bool

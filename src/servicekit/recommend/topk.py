@@ -247,7 +247,7 @@ def pad_rows(matrix: Any, rows: int) -> Any:
 
 @validated(
     user_weights=Matrix(),
-    item_features=Matrix(same_columns_as="user_weights"),
+    item_features=Matrix(same_columns_as="user_weights", scores_with="user_weights"),
     k=Interval(kind="int", low=1),
     exclude=Exclude(),
     block_size=Interval(kind="int", low=1, optional=True),
@@ -271,7 +271,11 @@ def top_k(
     user_weights : array_like or scipy.sparse, shape (n_users, n_features)
         w_uj, each user's weight on each feature.
     item_features : array_like or scipy.sparse, shape (n_items, n_features)
-        r_ji, one row per item.
+        r_ji, one row per item. The scores must stay finite in the precision they
+        are computed in: when ``max_u Σ_j |w_uj| · max_i |r_ji|`` exceeds 1e300, or
+        1e36 when both inputs are float32 (float32's largest value is about 3.4e38),
+        the argument holding the larger values is refused. Convert float32 inputs
+        to float64 to score values beyond that float32 bound.
     k : int
         Items per user (k may exceed the number of items: the rest is padding).
     exclude : scipy.sparse matrix, shape (n_users, n_items), optional
@@ -294,7 +298,7 @@ def top_k(
     ------
     InvalidInputError
         Different feature counts, ``k < 1``, non-finite values, ``exclude`` of the
-        wrong shape.
+        wrong shape, scores that could exceed 1e300 (1e36 in float32).
 
     Examples
     --------
