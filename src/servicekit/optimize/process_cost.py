@@ -487,7 +487,7 @@ def cost_time_curve(
     -------
     DataFrame
         One row per deadline: ``deadline``, ``total_cost``, ``end_to_end_hours``,
-        ``critical_path`` (names joined by " > "), ``status`` (``"optimal"`` or
+        ``critical_path`` (names joined by " > "; empty when infeasible), ``status`` (``"optimal"`` or
         ``"infeasible"``).
 
     Examples
@@ -495,7 +495,7 @@ def cost_time_curve(
     >>> stages = [Stage("triage", 20, 2, 1, 50), Stage("fix", 30, 12, 6, 60)]
     >>> cost_time_curve(stages, deadlines=[6, 8, 10, 14])
        deadline  total_cost  end_to_end_hours critical_path      status
-    0       6.0         NaN               NaN           NaN  infeasible
+    0       6.0         NaN               NaN                infeasible
     1       8.0       580.0               8.0  triage > fix     optimal
     2      10.0       520.0              10.0  triage > fix     optimal
     3      14.0       400.0              14.0  triage > fix     optimal
@@ -503,10 +503,10 @@ def cost_time_curve(
     table: pd.DataFrame = stages  # type: ignore[assignment]
     edges, shortest = _prepare("cost_time_curve", table, precedence)
     names = table["name"].tolist()
-    rows: list[tuple[float, float, float, str | None, str]] = []
+    rows: list[tuple[float, float, float, str, str]] = []
     for limit in as_float_array(deadlines):
         if shortest > limit * (1 + _TOLERANCE):
-            rows.append((float(limit), math.nan, math.nan, None, "infeasible"))
+            rows.append((float(limit), math.nan, math.nan, "", "infeasible"))
             continue
         times, total, status = _solve(table, edges, float(limit))
         _, makespan, critical = _schedule(times, edges)

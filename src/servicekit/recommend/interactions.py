@@ -7,7 +7,7 @@ to the original ids.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -181,7 +181,15 @@ class Interactions:
     # ---------------------------------------------------------------- id mapping
     def _positions(self, ids: Any, argument: str, function: str, which: str) -> IntArray:
         known = self.user_ids if which == "user" else self.item_ids
-        wanted = [ids] if np.ndim(ids) == 0 else list(ids)
+        wanted = [ids] if np.ndim(ids) == 0 or isinstance(ids, Mapping) else list(ids)
+        for position, one in enumerate(wanted):
+            if one is None or not isinstance(one, Hashable) or isinstance(one, Mapping):
+                fail(
+                    function,
+                    argument,
+                    f"must hold {which} ids (hashable values other than None)",
+                    described(f"{type(one).__name__} at position {position}"),
+                )
         if not wanted:
             fail(function, argument, f"must hold at least one {which} id", described("0 ids"))
         index = pd.Index(known)
