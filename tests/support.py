@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,3 +59,15 @@ class Case:
     def name(self) -> str:
         func = getattr(self.target, "__func__", self.target)
         return f"{func.__module__}.{func.__qualname__}"
+
+
+def new_model_path() -> Path:
+    """A fresh ``model.json`` path in a new temporary folder (for ``save`` cases)."""
+    return Path(tempfile.mkdtemp()) / "model.json"
+
+
+def saved_model_path(model: Any) -> Path:
+    """Save ``model`` to a fresh path and return the path (for ``load`` cases)."""
+    path = new_model_path()
+    model.save(path)
+    return path

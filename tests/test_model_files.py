@@ -1,7 +1,7 @@
 """Issue #9 items 4 and 15: model files by path, servicekit.load, and hostile file contents.
 
 Every saved model type is tried: churn's LogisticModel and ChurnModel, classify's
-QuestionClassifier and FaqIndex.
+QuestionClassifier and FaqIndex, recommend's Recommender and insights' Segmentation.
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ from servicekit.churn import ChurnModel, LogisticModel, fit_churn_model, fit_log
 from servicekit.classify import FaqIndex, fit_question_classifier
 from servicekit.cli import main
 from servicekit.errors import InvalidInputError, ModelFormatError
+from servicekit.insights import segment_customers
 from tests.classify import small
+from tests.recommend import small as recommend_small
 
 
 def _logistic() -> LogisticModel:
@@ -45,6 +47,10 @@ MODELS: dict[str, Callable[[], Any]] = {
     "ChurnModel": _churn,
     "QuestionClassifier": small.classifier,
     "FaqIndex": small.faq,
+    "Recommender": recommend_small.model,
+    "Segmentation": lambda: segment_customers(
+        pd.DataFrame({"spend": [1.0, 1.2, 0.9, 9.0, 9.5, 10.0]}), k=2, transform="none"
+    ),
 }
 
 

@@ -116,6 +116,8 @@ FORMATS: dict[str, str] = {
     "servicekit.FaqIndex": "servicekit.classify.faq:FaqIndex",
     "servicekit.LogisticModel": "servicekit.churn.logistic:LogisticModel",
     "servicekit.QuestionClassifier": "servicekit.classify.model:QuestionClassifier",
+    "servicekit.Recommender": "servicekit.recommend.model:Recommender",
+    "servicekit.Segmentation": "servicekit.insights.segments:Segmentation",
 }
 
 #: The declared type of a ``path`` argument of ``save``/``load``.

@@ -6,7 +6,7 @@ import pandas as pd
 
 from servicekit import insights
 from servicekit.insights.topics import EXAMPLE_MESSAGES
-from tests.support import Case
+from tests.support import Case, new_model_path, saved_model_path
 
 
 def _sales() -> pd.DataFrame:
@@ -88,6 +88,8 @@ CASES = [
     ),
     Case(insights.Segmentation.assign, lambda: {"new_frame": _customers()}, instance=_segmentation),
     Case(insights.Segmentation.from_json, lambda: {"text": _segmentation().to_json()}),
+    Case(insights.Segmentation.save, lambda: {"path": new_model_path()}, instance=_segmentation),
+    Case(insights.Segmentation.load, lambda: {"path": saved_model_path(_segmentation())}),
     Case(
         insights.key_drivers,
         lambda: {"frame": _survey(), "outcome": "overall", "drivers": ["food", "service"]},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from servicekit import recommend
 from tests.recommend import small
-from tests.support import Case
+from tests.support import Case, new_model_path, saved_model_path
 
 _RECOMMENDED = [["a", "b", "c"], ["d", "e", "f"]]
 _RELEVANT = [{"a"}, {"e", "x"}]
@@ -123,4 +123,6 @@ CASES = [
         instance=small.model,
     ),
     Case(recommend.Recommender.from_json, lambda: {"text": small.model().to_json()}),
+    Case(recommend.Recommender.save, lambda: {"path": new_model_path()}, instance=small.model),
+    Case(recommend.Recommender.load, lambda: {"path": saved_model_path(small.model())}),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -10,7 +11,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from servicekit._persistence import Document, encode_array, write_document
+from servicekit._persistence import (
+    PATH,
+    Document,
+    JsonText,
+    encode_array,
+    read_file,
+    write_document,
+    write_file,
+)
 from servicekit._results import ResultMixin
 from servicekit._typing import FloatArray
 from servicekit._validation import (
@@ -220,8 +229,59 @@ class Segmentation(ResultMixin):
         }
         return write_document(FORMAT, VERSION, fields)
 
+    @validated(path=PATH)
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the segmentation to ``path`` as UTF-8 JSON (exactly :meth:`to_json`'s text).
+
+        The file is replaced only once completely written. Read it back with
+        :meth:`load` or :func:`servicekit.load`.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file to write (conventionally ``*.json``).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> import pandas as pd
+        >>> frame = pd.DataFrame({"spend": [1.0, 1.2, 0.9, 9.0, 9.5, 10.0]})
+        >>> model = segment_customers(frame, k=2, transform="none")
+        >>> path = tempfile.mkdtemp() + "/model.json"
+        >>> model.save(path)
+        >>> Segmentation.load(path).to_json() == model.to_json()
+        True
+        """
+        write_file(path, self.to_json())
+
     @classmethod
-    @validated(text=InstanceOf(str))
+    @validated(path=PATH)
+    def load(cls, path: str | os.PathLike[str]) -> Segmentation:
+        """Read a file written by :meth:`save` (validated like :meth:`from_json`).
+
+        Parameters
+        ----------
+        path : str or path-like
+            A ``servicekit.Segmentation`` file.
+
+        Raises
+        ------
+        ModelFormatError
+            If the file is not UTF-8 JSON of this format or fails validation.
+        FileNotFoundError
+            If there is no such file.
+
+        Examples
+        --------
+        >>> Segmentation.load("no-such-model.json")
+        Traceback (most recent call last):
+        ...
+        FileNotFoundError: [Errno 2] No such file or directory: 'no-such-model.json'
+        """
+        return cls.from_json(read_file(path))
+
+    @classmethod
+    @validated(text=JsonText())
     def from_json(cls, text: str) -> Segmentation:
         """Load a segmentation written by :meth:`to_json`, checking every field.
 

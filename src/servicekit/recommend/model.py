@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Hashable, Sequence
 from typing import Any
 
@@ -10,14 +11,21 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from servicekit._persistence import Document, encode_array, write_document
+from servicekit._persistence import (
+    PATH,
+    Document,
+    JsonText,
+    encode_array,
+    read_file,
+    write_document,
+    write_file,
+)
 from servicekit._typing import ArrayLike, FloatArray
 from servicekit._validation import (
     Flag,
     InstanceOf,
     Interval,
     Options,
-    Text,
     described,
     fail,
     validated,
@@ -472,8 +480,59 @@ class Recommender:
         }
         return write_document(FORMAT, FORMAT_VERSION, fields)
 
+    @validated(path=PATH)
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the recommender to ``path`` as UTF-8 JSON (exactly :meth:`to_json`'s text).
+
+        The file is replaced only once completely written. Read it back with
+        :meth:`load` or :func:`servicekit.load`.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file to write (conventionally ``*.json``).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> import pandas as pd
+        >>> ratings = pd.DataFrame({"user": ["a", "a", "b"], "item": ["x", "y", "x"]})
+        >>> model = fit_recommender(Interactions.from_frame(ratings, user="user", item="item"), method="item_knn")
+        >>> path = tempfile.mkdtemp() + "/model.json"
+        >>> model.save(path)
+        >>> Recommender.load(path).to_json() == model.to_json()
+        True
+        """
+        write_file(path, self.to_json())
+
     @classmethod
-    @validated(text=Text())
+    @validated(path=PATH)
+    def load(cls, path: str | os.PathLike[str]) -> Recommender:
+        """Read a file written by :meth:`save` (validated like :meth:`from_json`).
+
+        Parameters
+        ----------
+        path : str or path-like
+            A ``servicekit.Recommender`` file.
+
+        Raises
+        ------
+        ModelFormatError
+            If the file is not UTF-8 JSON of this format or fails validation.
+        FileNotFoundError
+            If there is no such file.
+
+        Examples
+        --------
+        >>> Recommender.load("no-such-model.json")
+        Traceback (most recent call last):
+        ...
+        FileNotFoundError: [Errno 2] No such file or directory: 'no-such-model.json'
+        """
+        return cls.from_json(read_file(path))
+
+    @classmethod
+    @validated(text=JsonText())
     def from_json(cls, text: str) -> Recommender:
         """Load a recommender saved with :meth:`to_json`.
 
