@@ -19,7 +19,12 @@ def example() -> object:
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules["recommend_restaurants"] = module
-    spec.loader.exec_module(module)
+    # The example imports its sibling example_data.py, as it does when run as a script.
+    sys.path.insert(0, str(EXAMPLE.parent))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(EXAMPLE.parent))
     return module
 
 
