@@ -93,8 +93,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="servicekit",
         description=(
-            "Customer-service models: KPIs, churn prediction and question classification"
-            " (recommendation, staffing, forecasting and insights are planned)."
+            "Customer-service models: KPIs, churn prediction, question classification,"
+            " recommendation, staffing, forecasting and insights."
         ),
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
