@@ -23,6 +23,7 @@ import pytest
 
 from servicekit.cli import COMMANDS, build_parser, main
 from tests.classify import small
+from tests.forecast.small import simulated
 
 
 def _env(tmp: Path) -> dict[str, str]:
@@ -84,6 +85,17 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         writer = csv.writer(handle)
         writer.writerow(("text", "category"))
         writer.writerows(zip(small.TEXTS, small.LABELS, strict=True))
+    ratings = root / "ratings.csv"
+    pd.DataFrame(
+        {"u": ["a", "a", "b", "b", "c", "c"], "i": [1, 2, 2, 3, 1, 3], "r": [5, 3, 4, 2, 1, 4]}
+    ).to_csv(ratings, index=False)
+    volumes = root / "volumes.csv"
+    pd.DataFrame({"start": ["09:00", "09:30"], "calls": [100, 360]}).to_csv(volumes, index=False)
+    history = simulated(weeks=3, step="1h")
+    counts = root / "counts.csv"
+    pd.DataFrame({"start": history.index.strftime("%Y-%m-%d %H:%M"), "calls": history}).to_csv(
+        counts, index=False
+    )
     churn_model, classify_model = root / "churn.json", root / "classify.json"
     assert (
         main(
@@ -119,6 +131,9 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "calls": calls,
         "customers": customers,
         "questions": questions,
+        "ratings": ratings,
+        "volumes": volumes,
+        "counts": counts,
         "churn_model": churn_model,
         "classify_model": classify_model,
         "missing": root / "missing.csv",
@@ -181,7 +196,27 @@ TEMPLATES: dict[str, list[str]] = {
         "-o",
         "{out}",
     ],
+    "recommend": ["recommend", "{ratings}", "--user", "u", "--item", "i", "-k", "2", "-o", "{out}"],
+    "staff": ["staff", "--forecast", "{volumes}", "--aht", "180", "-o", "{out}"],
+    "forecast": [
+        "forecast",
+        "{counts}",
+        "--time-column",
+        "start",
+        "--count-column",
+        "calls",
+        "--horizon-days",
+        "1",
+        "-o",
+        "{out}",
+    ],
+    "segment": ["segment", "{customers}", "--id-column", "id", "--k", "2", "-o", "{out}"],
+    "segment --labels": ["segment", "{customers}", "--k", "2", "--labels", "{out}"],
+    "topics": ["topics", "{questions}", "--n-topics", "3", "-o", "{out}"],
+    "topics --labels": ["topics", "{questions}", "--n-topics", "3", "--labels", "{out}"],
 }
+#: Flags whose value is an output file (left out, with their value, for the closed-pipe runs).
+OUTPUT_FLAGS = ("-o", "--labels")
 BAD_INPUTS = ("missing", "folder", "empty", "not_utf8", "not_csv")
 BAD_OUTPUTS = ("folder", "out_in_missing_folder")
 
@@ -218,12 +253,22 @@ SUBPROCESS = {
     "kpi --calls-calls-not_utf8",
     "churn score-churn_model-empty",
     "classify predict-out-out_in_missing_folder",
+    "staff-volumes-not_utf8",
 }
 
 
 def test_every_subcommand_is_in_the_matrix() -> None:
     parser = build_parser(["churn"])
-    assert set(COMMANDS) == {"kpi", "churn", "classify"}
+    assert set(COMMANDS) == {
+        "kpi",
+        "churn",
+        "classify",
+        "recommend",
+        "staff",
+        "forecast",
+        "segment",
+        "topics",
+    }
     churn_actions = {
         name
         for action in parser._subparsers._group_actions  # type: ignore[union-attr]
@@ -348,7 +393,7 @@ def test_every_command_ends_quietly_on_a_closed_pipe(
 ) -> None:
     if command in TEMPLATES:
         values = {name: str(path) for name, path in files.items()}
-        argv = [part.format(**values) for part in TEMPLATES[command] if part not in ("-o",)]
+        argv = [part.format(**values) for part in TEMPLATES[command] if part not in OUTPUT_FLAGS]
         argv = [a for a in argv if a != values["out"]]
         if command == "kpi --events":
             return  # the tickets file is no event log
@@ -453,7 +498,8 @@ def test_churn_evaluate_and_drivers_come_from_the_library(
     assert main([*command, "--top", "2", "--id-column", "id", "--csv"]) == 0
     printed = pd.read_csv(io.StringIO(capsys.readouterr().out))
     expected_drivers = model.risk_drivers(frame, top=2)
-    assert printed["id"].tolist() == frame["id"].repeat(2).tolist()
+    # Customers with fewer than --top positive contributions get fewer rows.
+    assert printed["id"].tolist() == frame["id"].loc[expected_drivers.index].tolist()
     assert printed["feature"].tolist() == expected_drivers["feature"].tolist()
     assert printed["contribution"].to_numpy() == pytest.approx(
         expected_drivers["contribution"].to_numpy(), rel=1e-9

@@ -35,6 +35,12 @@ def test_every_subcommand_has_an_example() -> None:
         "servicekit churn drivers",
         "servicekit classify train",
         "servicekit classify predict",
+        "servicekit recommend ../shared/data/uci_restaurant_consumer/rating_final.csv",
+        "servicekit staff --calls",
+        "servicekit staff --forecast",
+        "servicekit forecast ../shared/data/bank_calls_2003/bank_calls_2003_03_to_05.csv",
+        "servicekit segment ../shared/data/telco/WA_Fn-UseC_-Telco-Customer-Churn.csv",
+        "servicekit topics ../shared/data/banking77/test.csv",
     ):
         assert expected in commands
 

@@ -29,7 +29,8 @@ def test_segment_prints_profile_and_writes_labels(
     customers: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "labels.csv"
-    assert main(["segment", str(customers), "--k", "3", "--id-column", "id", "-o", str(out)]) == 0
+    command = ["segment", str(customers), "--k", "3", "--id-column", "id", "--labels", str(out)]
+    assert main(command) == 0
     printed = capsys.readouterr().out
     assert "3 segments of 9 customers" in printed
     assert "visits_mean" in printed
@@ -42,7 +43,8 @@ def test_topics_prints_topics(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     path = tmp_path / "messages.csv"
     pd.DataFrame({"body": list(EXAMPLE_MESSAGES)}).to_csv(path, index=False)
     out = tmp_path / "topics.csv"
-    status = main(["topics", str(path), "--text-column", "body", "--n-topics", "2", "-o", str(out)])
+    command = ["topics", str(path), "--text-column", "body", "--n-topics", "2"]
+    status = main([*command, "--labels", str(out)])
     assert status == 0
     assert "2 topics in 7 messages" in capsys.readouterr().out
     assert pd.read_csv(out)["topic"].tolist() == [0, 0, 0, 0, 1, 1, 1]
@@ -50,10 +52,11 @@ def test_topics_prints_topics(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 
 def test_errors_are_one_line_naming_the_flag(customers: Path, tmp_path: Path) -> None:
     env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path)}
-    for args, flag in [
-        (["topics", str(customers), "--text-column", "nope"], "--text-column"),
-        (["segment", str(customers), "--k", "1"], "--k"),
-        (["segment", str(tmp_path / "missing.csv")], "missing.csv"),
+    # Exit status 1 for data problems, 2 (with the usage line) for usage errors.
+    for args, flag, status in [
+        (["topics", str(customers), "--text-column", "nope"], "--text-column", 1),
+        (["segment", str(customers), "--k", "1"], "--k", 2),
+        (["segment", str(tmp_path / "missing.csv")], "missing.csv", 1),
     ]:
         done = subprocess.run(
             [sys.executable, "-m", "servicekit", *args],
@@ -63,7 +66,10 @@ def test_errors_are_one_line_naming_the_flag(customers: Path, tmp_path: Path) ->
             cwd=tmp_path,
             check=False,
         )
-        assert done.returncode == 2
-        assert flag in done.stderr
+        assert done.returncode == status
+        assert flag in done.stderr.splitlines()[-1]
         assert "Traceback" not in done.stderr
-        assert len(done.stderr.strip().splitlines()) == 1
+        if status == 1:
+            assert len(done.stderr.strip().splitlines()) == 1
+        else:
+            assert done.stderr.startswith("usage: servicekit segment")

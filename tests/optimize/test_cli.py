@@ -18,8 +18,8 @@ def test_staff_one_interval(capsys: pytest.CaptureFixture[str]) -> None:
     )
     out = capsys.readouterr().out
     assert status == 0
-    header, row = out.strip().splitlines()
-    values = dict(zip(header.split(), row.split(), strict=True))
+    # One interval: a table with the measures as rows.
+    values = dict(line.split() for line in out.strip().splitlines()[1:])
     assert values["agents"] == "54"
 
 
@@ -73,7 +73,7 @@ def test_staff_bad_values_one_line_naming_the_flag(tmp_path: Path) -> None:
         env=env,
         check=False,
     )
-    assert result.returncode == 2
+    assert result.returncode == 1  # a value the library refuses (2 is for usage errors)
     assert result.stderr.count("\n") == 1
     assert "--shrinkage" in result.stderr
     assert "got 1.3" in result.stderr
@@ -83,7 +83,7 @@ def test_staff_bad_values_one_line_naming_the_flag(tmp_path: Path) -> None:
 def test_staff_missing_column_and_aht(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "f.csv"
     pd.DataFrame({"volume": [10]}).to_csv(path, index=False)
-    assert main(["staff", "--forecast", str(path), "--aht", "180"]) == 2
+    assert main(["staff", "--forecast", str(path), "--aht", "180"]) == 1
     assert "--forecast" in capsys.readouterr().err
     assert main(["staff", "--calls", "10"]) == 2
     assert "--aht" in capsys.readouterr().err

@@ -1,14 +1,28 @@
 """``servicekit segment`` and ``servicekit topics``: insights from the command line.
 
-Only :mod:`argparse` is imported here at import time; pandas and the models load
-inside the handlers so ``servicekit --help`` stays fast. Handlers stay thin: bad
-input raises servicekit errors, which the CLI prints as one line.
+Only :mod:`argparse` and :mod:`servicekit._cli_support` are imported here at import
+time; pandas and the models load inside the handlers so ``servicekit --help`` stays
+fast. Every number printed comes from :func:`segment_customers` (its
+:class:`Segmentation`) or :func:`discover_topics` (its :class:`Topics`).
 """
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
+
+from servicekit._cli_support import (
+    CommandError,
+    UsageError,
+    add_format_options,
+    call,
+    check_output,
+    notes,
+    read_csv,
+    render,
+    split_names,
+    write_output,
+)
 
 
 def add_commands(subparsers: Any) -> None:
@@ -24,7 +38,8 @@ def _add_segment(subparsers: Any) -> None:
         "segment",
         help="k-means customer segments of a CSV table",
         description="Segment customers (one row per customer) by k-means on scaled numeric "
-        "columns; prints the chosen k, the silhouette per k, stability and the profile.",
+        "columns; prints the chosen k, its silhouette, the stability and each segment's "
+        "profile (with --labels, each customer's segment goes to a CSV).",
     )
     segment.add_argument("data", metavar="CUSTOMERS.csv")
     segment.add_argument(
@@ -32,16 +47,17 @@ def _add_segment(subparsers: Any) -> None:
     )
     segment.add_argument(
         "--features",
-        nargs="*",
-        default=None,
-        metavar="COLUMN",
-        help="numeric columns to use (default: every numeric column)",
+        action="append",
+        metavar="COL[,COL]",
+        help="numeric columns to use (repeatable or comma-separated; default: every numeric "
+        "column)",
     )
-    segment.add_argument("--id-column", metavar="COLUMN", help="exclude this id column")
+    segment.add_argument("--id-column", metavar="COL", help="customer id column (not a feature)")
     segment.add_argument(
-        "-o", "--output", metavar="LABELS.csv", help="write each row's segment to this CSV"
+        "--labels", metavar="LABELS.csv", help="write each customer's segment to this CSV"
     )
-    segment.set_defaults(handler=_segment)
+    add_format_options(segment)
+    segment.set_defaults(handler=_segment, parser=segment)
 
 
 def _add_topics(subparsers: Any) -> None:
@@ -49,13 +65,13 @@ def _add_topics(subparsers: Any) -> None:
         "topics",
         help="discover contact reasons in a CSV of messages",
         description="Discover topics in unlabelled messages; prints each topic's size, "
-        "top terms and an example.",
+        "top terms and an example (with --labels, each message's topic goes to a CSV).",
     )
     topics.add_argument("data", metavar="MESSAGES.csv")
     topics.add_argument(
         "--text-column",
         default="text",
-        metavar="COLUMN",
+        metavar="COL",
         help="column holding the messages (default: text)",
     )
     topics.add_argument(
@@ -66,80 +82,101 @@ def _add_topics(subparsers: Any) -> None:
     )
     topics.add_argument("--method", choices=("kmeans", "nmf"), default="kmeans")
     topics.add_argument(
-        "-o",
-        "--output",
+        "--labels",
         metavar="TOPICS.csv",
         help="write each message's topic and weight to this CSV",
     )
-    topics.set_defaults(handler=_topics)
+    add_format_options(topics)
+    topics.set_defaults(handler=_topics, parser=topics)
 
 
-def _read_csv(path: str, command: str, argument: str) -> Any:
-    import pandas as pd
+def _column(frame: Any, column: str, flag: str, path: str) -> None:
+    from servicekit._validation import did_you_mean, known_names
 
-    from servicekit._validation import fail
+    if column not in frame.columns:
+        raise CommandError(
+            f"{flag} must name a column of {path} ({known_names(frame.columns)}); "
+            f"got {column!r}{did_you_mean(column, frame.columns)}"
+        )
 
-    try:
-        return pd.read_csv(path)
-    except FileNotFoundError:
-        raise
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError) as exc:
-        fail(command, argument, "must be a readable CSV file", f"{path}: {exc}")
+
+def _table(frame: Any, args: argparse.Namespace, header: str) -> None:
+    """``frame`` in the chosen format; tables get ``header`` (a summary line) on top."""
+    fmt = args.format or "table"
+    text = render(frame, fmt)
+    if fmt == "table":
+        text = header.rstrip("\n") + "\n" + text
+    write_output(args.output, text)
 
 
 def _segment(args: argparse.Namespace) -> int:
-    import pandas as pd
-
-    from servicekit._validation import fail
     from servicekit.insights import segment_customers
 
-    frame = _read_csv(args.data, "servicekit segment", "CUSTOMERS")
-    if args.id_column is not None:
-        if args.id_column not in frame:
-            fail("servicekit segment", "--id-column", "must name a column", args.id_column)
-        frame = frame.set_index(args.id_column)
     if args.k is not None and args.k < 2:
-        fail("servicekit segment", "--k", "must be an integer >= 2", args.k)
-    seg = segment_customers(frame, features=args.features, k=args.k)
-    print(
-        f"{seg.k} segments of {len(seg.labels)} customers on {list(seg.features)} "
-        f"(log-transformed: {list(seg.log_features) or 'none'}); "
+        raise UsageError(f"--k must be at least 2; got {args.k}")
+    check_output(args.output)
+    check_output(args.labels, "--labels")
+    frame = read_csv(args.data, "CUSTOMERS.csv")
+    if args.id_column is not None:
+        _column(frame, args.id_column, "--id-column", args.data)
+        frame = frame.set_index(args.id_column)
+    names = {"frame": args.data, "features": "--features", "k": "--k"}
+    with notes():
+        seg = call(segment_customers, names, frame, features=split_names(args.features), k=args.k)
+    scores = seg.scores["silhouette"]
+    header = (
+        f"{seg.k} segments of {len(seg.labels)} customers on {', '.join(seg.features)} "
+        f"(log-transformed: {', '.join(seg.log_features) or 'none'}); "
+        f"silhouette {scores.loc[seg.k]:.3f}; "
         f"stability (mean ARI over bootstrap refits) {seg.stability:.3f}"
     )
-    print(seg.scores.round(4).to_string())
-    with pd.option_context("display.width", 120, "display.max_columns", 40):
-        print(seg.profile().round(3).to_string())
-    if args.output:
-        seg.labels.to_csv(args.output)
-        print(f"segments written to {args.output}")
+    if len(scores) > 1:
+        header += "\nsilhouette by k: " + ", ".join(f"{k} {s:.3f}" for k, s in scores.items())
+    _table(seg.profile(), args, header)
+    if args.labels:
+        write_output(
+            args.labels,
+            seg.labels.to_csv(index_label=str(seg.labels.index.name or "row")),
+            "--labels",
+        )
+        print(f"wrote {len(seg.labels)} customers' segments to {args.labels}")
     return 0
 
 
 def _topics(args: argparse.Namespace) -> int:
-    import pandas as pd
-
-    from servicekit._validation import fail
     from servicekit.insights import discover_topics
 
-    frame = _read_csv(args.data, "servicekit topics", "MESSAGES")
-    if args.text_column not in frame:
-        fail(
-            "servicekit topics",
-            "--text-column",
-            f"must name a column of {args.data}",
-            args.text_column,
-        )
+    if args.n_topics is not None and args.n_topics < 2:
+        raise UsageError(f"--n-topics must be at least 2; got {args.n_topics}")
+    check_output(args.output)
+    check_output(args.labels, "--labels")
+    frame = read_csv(args.data, "MESSAGES.csv")
+    _column(frame, args.text_column, "--text-column", args.data)
     texts = frame[args.text_column].dropna().astype(str)
     texts = texts[texts.str.strip() != ""]
-    if args.n_topics is not None and args.n_topics < 2:
-        fail("servicekit topics", "--n-topics", "must be an integer >= 2", args.n_topics)
-    topics = discover_topics(list(texts), n_topics=args.n_topics, method=args.method)
-    print(f"{topics.n_topics} topics in {len(texts)} messages (method {topics.method!r})")
-    with pd.option_context("display.width", 160, "display.max_colwidth", 60):
-        print(topics.to_frame().round(3).to_string())
-    if args.output:
+    names = {
+        "texts": f"--text-column {args.text_column} of {args.data}",
+        "n_topics": "--n-topics",
+        "method": "--method",
+    }
+    with notes():
+        topics = call(
+            discover_topics, names, list(texts), n_topics=args.n_topics, method=args.method
+        )
+    table = topics.to_frame()
+    if (args.format or "table") == "table":  # one line per topic for people
+        table["example"] = [_short(text) for text in table["example"]]
+    header = f"{topics.n_topics} topics in {len(texts)} messages (method {topics.method!r})"
+    _table(table, args, header)
+    if args.labels:
         assigned = topics.assign(list(texts))
         assigned.index = texts.index
-        assigned.to_csv(args.output, index_label="row")
-        print(f"topics written to {args.output}")
+        write_output(args.labels, assigned.to_csv(index_label="row"), "--labels")
+        print(f"wrote {len(assigned)} messages' topics to {args.labels}")
     return 0
+
+
+def _short(text: object, width: int = 60) -> str:
+    """A message on one table line, cut to ``width`` characters."""
+    one = " ".join(str(text).split())
+    return one if len(one) <= width else one[: width - 1] + "…"

@@ -1,13 +1,25 @@
 """``servicekit staff``: agents required per interval (Erlang C or A).
 
-Only :mod:`argparse` is imported at import time; NumPy, pandas and the optimize area
-load inside the handler. The handler is thin: bad values raise servicekit errors,
-which ``servicekit.cli.main`` prints as one line.
+Only :mod:`argparse` and :mod:`servicekit._cli_support` are imported at import time;
+NumPy, pandas and the optimize area load inside the handler. The handler is thin:
+every number comes from :func:`rate_per_second` and :func:`agents_required`, and their
+input errors are reported with the flag the user typed.
 """
 
 from __future__ import annotations
 
 import argparse
+
+from servicekit._cli_support import (
+    CommandError,
+    UsageError,
+    add_format_options,
+    call,
+    check_output,
+    emit,
+    notes,
+    read_csv,
+)
 
 STAFF_HELP = "agents required per interval to meet a service-level target (Erlang C or A)"
 
@@ -19,7 +31,8 @@ examples:
   servicekit staff --calls 100 --aht 180 --model erlang_a --patience 300
 
 --forecast reads a CSV with one row per interval and a 'calls' column (optionally
-'aht' seconds per row); other columns (e.g. the interval start) are passed through."""
+'aht' seconds per row); other columns (e.g. the interval start) are passed through.
+The forecast of 'servicekit forecast' fits with --calls-column mean."""
 
 
 def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -60,37 +73,56 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     staff.add_argument("--shrinkage", type=float, default=0.0, metavar="P", help="shrinkage (0)")
     staff.add_argument("--model", choices=("erlang_c", "erlang_a"), default="erlang_c")
     staff.add_argument("--patience", type=float, metavar="SECONDS", help="mean patience (Erlang A)")
-    staff.add_argument("--csv", action="store_true", help="print CSV instead of a table")
-    staff.set_defaults(handler=_staff)
+    add_format_options(staff)
+    staff.set_defaults(handler=_staff, parser=staff)
 
 
 def _staff(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from servicekit.errors import InvalidInputError
+    from servicekit._validation import did_you_mean, known_names
     from servicekit.optimize import agents_required, rate_per_second
 
+    check_output(args.output)
+    names = {
+        "calls": "--calls",
+        "per_minutes": "--per-minutes",
+        "arrival_rate": "--calls",
+        "handle_time": "--aht",
+        "service_level": "--service-level",
+        "answer_within": "--within",
+        "max_occupancy": "--max-occupancy",
+        "target_asa": "--target-asa",
+        "max_abandon": "--max-abandon",
+        "shrinkage": "--shrinkage",
+        "model": "--model",
+        "patience": "--patience",
+    }
     if args.forecast is not None:
-        try:
-            table = pd.read_csv(args.forecast)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-            raise InvalidInputError(
-                f"--forecast {args.forecast}: not a readable CSV ({exc})"
-            ) from None
+        table = read_csv(args.forecast, "--forecast")
         if args.calls_column not in table.columns:
-            raise InvalidInputError(
-                f"--forecast {args.forecast}: no column {args.calls_column!r} (has {list(table.columns)})"
+            raise CommandError(
+                f"--calls-column must name a column of --forecast {args.forecast} "
+                f"({known_names(table.columns)}); got {args.calls_column!r}"
+                f"{did_you_mean(args.calls_column, table.columns)}"
             )
         calls = table[args.calls_column]
-        handle = table["aht"] if args.aht is None and "aht" in table.columns else args.aht
+        names["calls"] = names["arrival_rate"] = f"column {args.calls_column!r} of {args.forecast}"
+        handle = args.aht
+        if handle is None and "aht" in table.columns:
+            handle = table["aht"]
+            names["handle_time"] = f"column 'aht' of {args.forecast}"
     else:
         table = pd.DataFrame({"calls": [args.calls]})
-        calls, handle = table["calls"], args.aht
+        calls, handle = args.calls, args.aht
     if handle is None:
-        raise InvalidInputError("--aht is required (or an 'aht' column in --forecast)")
-    try:
-        plan = agents_required(
-            rate_per_second(calls, per_minutes=args.per_minutes),
+        raise UsageError("--aht is required (or an 'aht' column in --forecast)")
+    with notes():
+        rate = call(rate_per_second, names, calls, per_minutes=args.per_minutes)
+        plan = call(
+            agents_required,
+            names,
+            rate,
             handle,
             service_level=args.service_level,
             answer_within=args.within,
@@ -101,19 +133,12 @@ def _staff(args: argparse.Namespace) -> int:
             model=args.model,
             patience=args.patience,
         )
-    except InvalidInputError as exc:
-        flag = "--" + (exc.argument or "").replace("_", "-")
-        flag = {
-            "--answer-within": "--within",
-            "--arrival-rate": "--calls",
-            "--handle-time": "--aht",
-            "--calls": "--calls",
-        }.get(flag, flag)
-        raise InvalidInputError(f"{flag}: {exc.reason}", argument=exc.argument) from None
     result = plan.to_frame().drop(columns=["answer_within"])
     out = pd.concat([table.reset_index(drop=True), result], axis=1)
-    if args.csv:
-        print(out.to_csv(index=False), end="")
-    else:
-        print(out.round(4).to_string(index=False))
+    emit(out, args, index=False, transpose_up_to=1)
+    if args.output:
+        print(
+            f"wrote {len(out)} intervals to {args.output}; at most {result['agents'].max()} "
+            f"agents ({result['scheduled'].max()} scheduled) in an interval"
+        )
     return 0
