@@ -401,14 +401,13 @@ class Array(Constraint):
         if arr.dtype == bool:
             return
         # Fast path for large, clean arrays (scoring matrices): a finite sum proves that
-        # no element is NaN or inf in one pass without temporaries.
-        if (
-            self.kind != "int"
-            and self.low is None
-            and self.high is None
-            and math.isfinite(float(arr.sum()))
-        ):
-            return
+        # no element is NaN or inf in one pass without temporaries. A sum of huge finite
+        # values may overflow to inf: then the elements are checked one by one, silently.
+        if self.kind != "int" and self.low is None and self.high is None:
+            with np.errstate(over="ignore"):
+                total = float(arr.sum())
+            if math.isfinite(total):
+                return
         nan = np.isnan(arr)
         if not self.allow_nan and nan.any():
             ctx.fail("must be finite", _at(math.nan, _first(nan)))
@@ -540,7 +539,8 @@ def _first(mask: np.ndarray[Any, Any]) -> Any:
 
 
 def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else repr(float(x))
+    # Whole numbers as integers, except huge ones (1e300 rather than its 301 digits).
+    return str(int(x)) if float(x).is_integer() and abs(x) < 1e16 else repr(float(x))
 
 
 def _one_number(item: Any, index: tuple[int, ...], ctx: _Context, what: str, nan_ok: bool) -> float:

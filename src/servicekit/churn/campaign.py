@@ -8,11 +8,21 @@ import numpy as np
 import pandas as pd
 
 from servicekit._typing import ArrayLike
-from servicekit._validation import Array, Interval, as_bool_array, as_float_array, validated
+from servicekit._validation import (
+    Array,
+    Interval,
+    as_bool_array,
+    as_float_array,
+    fail,
+    validated,
+)
 from servicekit.churn.evaluation import _Ranking
 
 __all__ = ["campaign_profit"]
 
+#: Largest cost per customer accepted (currency units): far beyond any real campaign,
+#: and small enough that a profit summed over any number of customers stays finite.
+MAX_COST = 1e12
 _MONEY = Interval(low=0)
 
 
@@ -63,9 +73,10 @@ def campaign_profit(
     customer_value : float
         Value of a retained customer (customer lifetime value, CLV), > 0, in currency units.
     incentive_cost : float
-        Cost of the retention incentive per customer who accepts it (``d``), >= 0.
+        Cost of the retention incentive per customer who accepts it (``d``), in
+        [0, 1e12] (larger costs are refused: profits summed over customers could overflow).
     contact_cost : float
-        Cost of contacting one customer (``f``), >= 0.
+        Cost of contacting one customer (``f``), in [0, 1e12].
     acceptance_rate : float
         Probability that a contacted would-be churner accepts and stays (``γ``), in [0, 1].
     y_true : array-like of bool or 0/1, optional
@@ -125,6 +136,15 @@ def campaign_profit(
     >>> table.attrs["best_threshold"], round(table.attrs["break_even_proba"], 4)
     (0.1, 0.1642)
     """
+    for name, cost in (("incentive_cost", incentive_cost), ("contact_cost", contact_cost)):
+        if cost > MAX_COST:
+            fail(
+                "campaign_profit",
+                name,
+                f"must be at most {MAX_COST:g} per customer (larger costs could make the "
+                "profit summed over customers overflow float64)",
+                cost,
+            )
     p = as_float_array(proba)
     n = p.size
     churner_value = acceptance_rate * (customer_value - incentive_cost) - contact_cost

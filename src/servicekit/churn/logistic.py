@@ -60,11 +60,49 @@ CHUNK_ROWS = 4096
 #: the variance of their coefficient, of order 1/sd², would overflow or underflow
 #: float64 when the covariance is transformed back to the scale of ``X``.
 SCALE_RANGE = (1e-150, 1e150)
+#: Feature values of larger magnitude are refused (rescale the column): products and
+#: squares of such values, and sums over rows of them, would overflow float64.
+MAX_ABS_VALUE = 1e150
+#: Largest standardised ridge penalty ``l2 / sd_j²`` (``sd_j``: a column's spread):
+#: beyond it the penalty term and the Hessian's diagonal approach float64's maximum.
+MAX_PENALTY = 1e300
+#: Largest ridge penalty ``l2`` accepted (on the scale of ``X``).
+MAX_L2 = 1e300
 
 #: Relative change of the log-likelihood that is rounding noise (a few ulps of a sum).
 ROUNDING = 16 * float(np.finfo(np.float64).eps)
 
 AliasedPolicy = Literal["raise", "drop"]
+
+
+class _Features(Array):
+    """``Array`` of feature values whose magnitude is at most :data:`MAX_ABS_VALUE`.
+
+    Larger values are refused with a hint to rescale the column: their squares and
+    products with coefficients overflow float64 in the fit and in prediction.
+    """
+
+    def coerce(self, value: Any, ctx: Context) -> Any:
+        coerced = super().coerce(value, ctx)
+        if coerced.size and (coerced.max() > MAX_ABS_VALUE or coerced.min() < -MAX_ABS_VALUE):
+            position = np.argwhere(np.abs(coerced) > MAX_ABS_VALUE)[0]
+            ctx.fail(
+                f"must hold values of magnitude at most {MAX_ABS_VALUE:g} "
+                "(beyond, products and sums of squares overflow float64): rescale the column",
+                described(
+                    f"{coerced[tuple(position)]:.3g} at row {int(position[0])}, "
+                    f"column {int(position[-1])}"
+                ),
+            )
+        return coerced
+
+    def invalid_values(self, valid: Any) -> Any:
+        yield from super().invalid_values(valid)
+        good = np.asarray(valid.to_numpy() if isinstance(valid, pd.DataFrame) else valid)
+        if good.ndim == self.ndim and good.size and good.dtype.kind in "iuf":
+            huge = good.astype(float).copy()
+            huge.flat[-1] = 10 * MAX_ABS_VALUE
+            yield "a value beyond the magnitude limit", huge
 
 
 # =================================================================== the fitted model
@@ -171,14 +209,15 @@ class LogisticModel(ResultMixin):
         return self.n_params * math.log(self.n_obs) - 2.0 * self.log_likelihood
 
     # ------------------------------------------------------------- prediction
-    @validated(X=Array(ndim=2))
+    @validated(X=_Features(ndim=2))
     def decision_function(self, X: MatrixLike) -> FloatArray:
         """Linear predictor (log-odds) ``β0 + X·β`` for each row of ``X``.
 
         Parameters
         ----------
         X : array-like of shape (n_rows, n_features)
-            Rows to score, columns in the order of ``feature_names``.
+            Rows to score, columns in the order of ``feature_names``; values of
+            magnitude at most ``1e150`` (beyond, rescale the column).
 
         Returns
         -------
@@ -194,14 +233,15 @@ class LogisticModel(ResultMixin):
         self._check_width(values, "decision_function")
         return self._log_odds(values)
 
-    @validated(X=Array(ndim=2))
+    @validated(X=_Features(ndim=2))
     def predict_proba(self, X: MatrixLike) -> FloatArray:
         """Probability of the positive class (churn) for each row of ``X``.
 
         Parameters
         ----------
         X : array-like of shape (n_rows, n_features)
-            Rows to score, columns in the order of ``feature_names``.
+            Rows to score, columns in the order of ``feature_names``; values of
+            magnitude at most ``1e150`` (beyond, rescale the column).
 
         Returns
         -------
@@ -595,7 +635,7 @@ class _Design(Array):
 @validated(
     X=_Design(ndim=2),
     y=Array(kind="bool", same_length_as="X"),
-    l2=Interval(low=0),
+    l2=Interval(low=0, high=MAX_L2, high_open=True),
     sample_weight=Array(low=0, same_length_as="X", optional=True),
     fit_intercept=Flag(),
     feature_names=Texts(optional=True),
@@ -644,12 +684,18 @@ def fit_logistic(
     Parameters
     ----------
     X : array-like of shape (n_rows, n_features)
-        Feature matrix (float64; no NaN or inf).
+        Feature matrix (float64; no NaN or inf), values of magnitude at most
+        ``1e150`` (beyond, rescale the column: squares and products of such
+        values overflow float64).
     y : array-like of shape (n_rows,)
         Outcomes, 1/True for the positive class (churn) and 0/False otherwise.
     l2 : float, default 0.0
         Ridge penalty ``(l2/2)·Σ β_j²`` on the non-intercept coefficients, on the
-        scale of ``X`` as given. 0 gives plain maximum likelihood.
+        scale of ``X`` as given. 0 gives plain maximum likelihood. Below
+        ``1e300``, and for every column ``l2 / sd²`` (``sd``: the column's weighted
+        standard deviation; the penalty on the standardised scale) at most
+        ``1e300``: beyond, the penalty overflows float64 (such a penalty already
+        sets the coefficients to 0 to machine precision).
     sample_weight : array-like of shape (n_rows,), optional
         Non-negative frequency weights (an integer weight equals repeating the row):
         the number of observations ``n_obs`` (the ``n`` of BIC) is their sum, so
@@ -759,13 +805,24 @@ def fit_logistic(
             "must hold both classes (0 and 1) among rows with positive weight",
             described(f"only class {int(positive_weight > 0)}"),
         )
+    _check_magnitude(values, weights, names)
     offset = int(fit_intercept)
     scratch = np.empty((CHUNK_ROWS, p + offset))  # a cache-sized row block
     design, centre, scale, dropped = _standardised_design(
         values, weights, used, fit_intercept, names, l2, scratch, drop
     )
     penalty = np.zeros(design.shape[1])
-    penalty[offset:] = l2 / scale**2
+    with np.errstate(over="ignore"):
+        penalty[offset:] = l2 / scale**2
+    if penalty.max(initial=0.0) > MAX_PENALTY:
+        worst = int(np.argmax(penalty[offset:]))
+        fail(
+            "fit_logistic",
+            "l2",
+            f"must be at most {MAX_PENALTY:g} times the variance of every column "
+            "(the penalty on the standardised scale, l2 / sd², would overflow float64)",
+            described(f"{l2:g}, with column {names[worst]!r} of spread {scale[worst]:.3g}"),
+        )
     fitter = _Newton(design, outcome, weights, penalty, tol=tol, max_iter=max_iter, buffer=scratch)
     if fit_intercept:
         fitter.start_at_rate()
@@ -1270,6 +1327,34 @@ class _Newton:
     def perfectly_predicted_count(self) -> int:
         """Observations whose fitted probability is within ~2e-9 of their outcome."""
         return int(self._perfectly_predicted().sum())
+
+
+def _check_magnitude(values: FloatArray, weights: FloatArray, names: tuple[str, ...]) -> None:
+    """Refuse columns holding values beyond :data:`MAX_ABS_VALUE`, naming them and their spread.
+
+    Their squares (the Gram matrix, the variance) overflow float64; the spread is
+    computed on the column divided by its largest magnitude, which cannot overflow.
+    """
+    if not values.size or (values.max() <= MAX_ABS_VALUE and values.min() >= -MAX_ABS_VALUE):
+        return
+    largest = np.abs(values).max(axis=0)
+    share = weights / weights.sum()
+    found = []
+    for j in np.flatnonzero(largest > MAX_ABS_VALUE)[:5]:
+        ratio = values[:, j] / largest[j]
+        ratio -= ratio[0]  # exact zeros for a constant column, whatever rounding the mean has
+        deviation = ratio - float(share @ ratio)
+        spread = math.sqrt(float(share @ (deviation * deviation))) * largest[j]
+        found.append(f"{names[j]!r} (spread {spread:.3g}), largest |value| {largest[j]:.3g}")
+    fail(
+        "fit_logistic",
+        "X",
+        f"must hold values of magnitude at most {MAX_ABS_VALUE:g} and columns whose spread "
+        f"(weighted standard deviation) lies between {SCALE_RANGE[0]:g} and "
+        f"{SCALE_RANGE[1]:g}: beyond, squares and sums of the column overflow float64; "
+        "rescale these column(s) (e.g. to other units, or subtract a typical value)",
+        described("; ".join(found)),
+    )
 
 
 def _separating_features(

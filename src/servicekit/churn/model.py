@@ -31,12 +31,13 @@ from servicekit.churn.logistic import (
     FORMAT as LOGISTIC_FORMAT,
 )
 from servicekit.churn.logistic import (
-    VERSION as LOGISTIC_VERSION,
-)
-from servicekit.churn.logistic import (
+    MAX_L2,
     LogisticModel,
     aliased_columns,
     fit_logistic,
+)
+from servicekit.churn.logistic import (
+    VERSION as LOGISTIC_VERSION,
 )
 
 __all__ = ["ChurnModel", "fit_churn_model", "target_outcome"]
@@ -512,7 +513,7 @@ def _plain_value(value: Any) -> Label:
     positive=InstanceOf(str, int, bool, optional=True),
     exclude=Column("frame", many=True, allow_empty=True),
     categorical=Column("frame", many=True, allow_empty=True, optional=True),
-    l2=Interval(low=0),
+    l2=Interval(low=0, high=MAX_L2, high_open=True),
     missing=Options("impute", "drop", "raise"),
 )
 def fit_churn_model(
@@ -566,7 +567,9 @@ def fit_churn_model(
     categorical : list of str, optional
         Columns to treat as categorical (overrides the inference).
     l2 : float, default 0.0
-        Ridge penalty passed to :func:`fit_logistic` (0: maximum likelihood).
+        Ridge penalty passed to :func:`fit_logistic` (0: maximum likelihood), below
+        ``1e300`` and at most ``1e300`` times the variance of every encoded column
+        (see :func:`fit_logistic`).
     missing : {"impute", "drop", "raise"}, default "impute"
         Handling of missing and blank values (see above).
 

@@ -70,6 +70,9 @@ FORMAT_VERSION = 2
 
 ModelName = Literal["logistic", "naive_bayes", "linear_svm"]
 PROBABILITY = Interval(low=0, high=1)
+#: Largest naive Bayes smoothing accepted: pseudo-counts beyond it swamp any corpus,
+#: and the smoothed counts summed over the vocabulary would approach float64's maximum.
+MAX_ALPHA = 1e10
 
 
 @dataclass(frozen=True, slots=True)
@@ -682,7 +685,7 @@ def _fit_linear_svm(
     class_weight=Options("balanced", optional=True),
     random_state=Interval(kind="int", low=0),
     C=Interval(low=0, low_open=True, optional=True),
-    alpha=Interval(low=0, low_open=True, optional=True),
+    alpha=Interval(low=0, low_open=True, high=MAX_ALPHA, optional=True),
     min_df=Interval(kind="int", low=1, optional=True),
     max_features=Interval(kind="int", low=1, optional=True),
     language=Options(*LANGUAGES),
@@ -743,8 +746,9 @@ def fit_question_classifier(
         Inverse L2 penalty for ``"logistic"`` (default 30) and ``"linear_svm"``
         (default 0.5); not accepted for naive Bayes.
     alpha : float, optional
-        Additive (Laplace/Lidstone) smoothing for ``"naive_bayes"`` (default 1.0);
-        not accepted for the other models.
+        Additive (Laplace/Lidstone) smoothing for ``"naive_bayes"`` (default 1.0),
+        in (0, 1e10] (larger pseudo-counts swamp any corpus and can overflow); not
+        accepted for the other models.
     min_df : int, optional
         Ignore n-grams found in fewer training texts. Default: 2 when there are at
         least 1,000 training texts (n-grams seen in a single question are dropped: on
