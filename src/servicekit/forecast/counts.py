@@ -128,12 +128,17 @@ def arrival_counts(
     --------
     >>> from servicekit.metrics import BusinessCalendar
     >>> calls = ["2024-01-05 09:10", "2024-01-05 09:12", "2024-01-05 09:12", "2024-01-05 10:40"]
-    >>> arrival_counts(calls, freq="30min", open_hours=BusinessCalendar(opens="09:00", closes="11:00"))
-    2024-01-05 09:00:00    3
-    2024-01-05 09:30:00    0
-    2024-01-05 10:00:00    0
-    2024-01-05 10:30:00    1
-    Freq: 30min, Name: arrivals, dtype: int64
+    >>> counts = arrival_counts(
+    ...     calls, freq="30min", open_hours=BusinessCalendar(opens="09:00", closes="11:00")
+    ... )
+    >>> for start, n in counts.items():
+    ...     print(start, n)
+    2024-01-05 09:00:00 3
+    2024-01-05 09:30:00 0
+    2024-01-05 10:00:00 0
+    2024-01-05 10:30:00 1
+    >>> counts.name, counts.dtype, counts.index.freq == pd.Timedelta("30min")
+    ('arrivals', dtype('int64'), True)
     """
     step = _step(freq)
     instants = pd.DatetimeIndex(np.asarray(timestamps))
