@@ -10,14 +10,34 @@ from servicekit.errors import ServicekitWarning
 
 @pytest.fixture(autouse=True)
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test may touch the network: any socket connection fails loudly."""
+    """No test may touch the network: any connection off this machine fails loudly.
+
+    Connections to the loopback interface stay allowed: the Dask tests start a real
+    local cluster whose scheduler and workers talk over 127.0.0.1.
+    """
     import socket
 
-    def guard(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("servicekit tests must not use the network")
+    connect = socket.socket.connect
+    create_connection = socket.create_connection
 
-    monkeypatch.setattr(socket.socket, "connect", guard)
-    monkeypatch.setattr(socket, "create_connection", guard)
+    def local(address: object) -> bool:
+        if isinstance(address, (str, bytes)):  # a Unix socket path
+            return True
+        host = address[0] if isinstance(address, tuple) and address else None
+        return host in {"127.0.0.1", "::1", "localhost"}
+
+    def guarded_connect(self: socket.socket, address: object) -> None:
+        if not local(address):
+            raise RuntimeError(f"servicekit tests must not use the network ({address!r})")
+        connect(self, address)  # type: ignore[arg-type]
+
+    def guarded_create_connection(address: object, *args: object, **kwargs: object) -> object:
+        if not local(address):
+            raise RuntimeError(f"servicekit tests must not use the network ({address!r})")
+        return create_connection(address, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket, "create_connection", guarded_create_connection)
 
 
 @pytest.fixture(autouse=True, scope="session")
