@@ -117,12 +117,15 @@ def test_agents_required_equals_in_memory_and_survives_a_restart(
         np.testing.assert_allclose(level, plan.service_level, rtol=1e-13, atol=0)
         np.testing.assert_array_equal(shrinkage, plan.shrinkage)
     lazy_scheduled = scheduled_agents(chunked(plan.agents), shrinkage=0.3)
+    assert isinstance(lazy_scheduled, da.Array)
     np.testing.assert_array_equal(lazy_scheduled.compute(), plan.scheduled)
     # A call retried after the workers restart (their memory lost) gives the same result.
     lazy = agents_required(chunked(rate), aht, **options)  # type: ignore[arg-type]
+    assert isinstance(lazy.agents, da.Array)
     before = lazy.agents.compute()
     client.restart()
     retried = agents_required(chunked(rate), aht, **options)  # type: ignore[arg-type]
+    assert isinstance(retried.agents, da.Array)
     np.testing.assert_array_equal(retried.agents.compute(), before)
 
 
@@ -137,7 +140,10 @@ def test_bad_input_on_dask(client: Any, loads: pd.DataFrame) -> None:
         erlang_c(rate, np.ones(3), 10, answer_within=20)
     with pytest.raises(InvalidInputError, match="1-d Dask array"):
         erlang_b(da.ones((4, 2), chunks=2), 3)
+    with pytest.raises(InvalidInputError, match="'per_minutes' cannot be a Dask"):
+        rate_per_second(rate, per_minutes=da.ones(1, chunks=1)[0])
     # Values are checked on the workers, block by block, when the result is computed.
     lazy = erlang_b(chunked(-np.ones(len(loads))), 3)
+    assert isinstance(lazy, da.Array)
     with pytest.raises(InvalidInputError, match="'traffic'"):
         lazy.compute()

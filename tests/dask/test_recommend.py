@@ -81,11 +81,13 @@ def test_top_k_on_any_chunks_equals_in_memory_up_to_rounding(
 ) -> None:
     """Other chunks: BLAS rounds a product by its shape, so near-ties may swap (as in memory)."""
     import dask
+    import dask.array as da
 
     profiles, items, seen = restaurants
     k = 200
     expected = top_k(profiles, items, k, exclude=seen)
     lazy = top_k(by_rows(profiles, layout), items, k, exclude=seen)
+    assert isinstance(lazy.items, da.Array)
     got = TopK(*dask.compute(lazy.items, lazy.scores))
     np.testing.assert_array_equal(got.items < 0, expected.items < 0)
     np.testing.assert_allclose(got.scores, expected.scores, rtol=1e-12, atol=1e-12)
@@ -129,5 +131,6 @@ def test_bad_input_on_dask(
     bad = profiles.copy()
     bad[100, 0] = np.nan
     lazy = top_k(by_rows(bad, (50,)), items, 5)  # values: checked on the workers
+    assert isinstance(lazy.items, da.Array)
     with pytest.raises(InvalidInputError, match="'user_weights'"):
         lazy.items.compute()

@@ -90,6 +90,8 @@ def _layout(
     for name, value in arguments.items():
         if not is_dask_collection(value):
             continue
+        if name not in _SAFE:
+            fail(function, name, "cannot be a Dask collection (only per-interval values can)")
         if not isinstance(value, da.Array) or value.ndim != 1:
             fail(
                 function,
