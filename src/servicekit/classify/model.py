@@ -29,6 +29,7 @@ import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
 
+from servicekit._dask import dask_aware
 from servicekit._persistence import (
     PATH,
     Document,
@@ -54,6 +55,7 @@ from servicekit._validation import (
     validated,
 )
 from servicekit._warnings import warn
+from servicekit.classify import _dask as _on_dask
 from servicekit.errors import ConvergenceWarning
 from servicekit.text import LANGUAGES, FeatureOptions, NgramRange, PreprocessOptions, TextFeatures
 
@@ -216,6 +218,19 @@ class QuestionClassifier:
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("QuestionClassifier is immutable; fit a new one instead")
 
+    def __getstate__(self) -> tuple[None, dict[str, Any]]:
+        # Pickling (e.g. for a Dask worker) leaves out the transposed copy of the
+        # coefficients, rebuilt on loading: half the bytes to ship.
+        return None, {name: getattr(self, name) for name in self.__slots__ if name != "_weights"}
+
+    def __setstate__(self, state: tuple[None, dict[str, Any]]) -> None:
+        # Unpickling: set the slots past the immutability guard, arrays read-only.
+        for name, value in state[1].items():
+            if isinstance(value, np.ndarray):
+                value.setflags(write=False)
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "_weights", np.ascontiguousarray(self._coefficients.T))
+
     def __repr__(self) -> str:
         return (
             f"QuestionClassifier(model={self._model!r}, labels={len(self._labels)}, "
@@ -269,6 +284,7 @@ class QuestionClassifier:
         result: FloatArray = calibrated / calibrated.sum(axis=1, keepdims=True)
         return result
 
+    @dask_aware(_on_dask.predict)
     @validated(texts=Texts(single_ok=True))
     def predict(self, texts: TextsLike | str) -> list[str]:
         """The most probable label of each text.
@@ -282,6 +298,14 @@ class QuestionClassifier:
         -------
         list of str
 
+        Notes
+        -----
+        Dask: ``texts`` may be a Dask Series; the result is then a Dask Series of
+        labels (object dtype) with the texts' index and partitions, each partition
+        classified on a worker by this method. The model enters the task graph once,
+        as a single key, and is shipped to each worker once per call, not once per
+        partition. Blank texts fail when the result is computed.
+
         Examples
         --------
         >>> clf = fit_question_classifier(["lost card", "stolen card", "reset PIN",
@@ -292,6 +316,7 @@ class QuestionClassifier:
         best = self._probabilities(list(texts)).argmax(axis=1)
         return [self._labels[i] for i in best]
 
+    @dask_aware(_on_dask.predict_proba)
     @validated(texts=Texts(single_ok=True))
     def predict_proba(self, texts: TextsLike | str) -> pd.DataFrame:
         """Probability of every label for every text (rows sum to 1).
@@ -305,6 +330,14 @@ class QuestionClassifier:
         -------
         DataFrame
             One row per text, one column per label (in :attr:`labels` order).
+
+        Notes
+        -----
+        Dask: ``texts`` may be a Dask Series; the result is then a Dask DataFrame
+        with one float64 column per label and the texts' index and partitions, each
+        partition computed on a worker by this method, equal to the in-memory
+        result. The model enters the task graph once, as a single key. Only the
+        probabilities (8 bytes x labels per text) are gathered when you compute it.
 
         Examples
         --------
@@ -360,6 +393,7 @@ class QuestionClassifier:
             for row, best in zip(proba, order, strict=True)
         ]
 
+    @dask_aware(_on_dask.classify)
     @validated(
         texts=Texts(single_ok=True),
         threshold=Interval(low=0, high=1, optional=True),
@@ -396,6 +430,15 @@ class QuestionClassifier:
         Returns
         -------
         list of Prediction
+
+        Notes
+        -----
+        Dask: ``texts`` may be a Dask Series; the result is then a Dask DataFrame
+        with the texts' index and partitions and one column per field of Prediction
+        (``label``, ``confidence``, ``alternatives``, ``escalate``, ``reason``),
+        each row equal to the in-memory Prediction. ``threshold``, ``margin`` and
+        ``n_alternatives`` are checked at call time; the model enters the task graph
+        once, as a single key.
 
         Examples
         --------

@@ -25,9 +25,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from servicekit._dask import dask_aware
 from servicekit._results import ResultMixin
 from servicekit._typing import ArrayLike, FloatArray
 from servicekit._validation import Interval, fail, validated
+from servicekit.optimize import _dask as _on_dask
 from servicekit.optimize._intervals import PerInterval, broadcast
 
 __all__ = ["QueueMetrics", "erlang_a", "erlang_b", "erlang_c", "rate_per_second"]
@@ -110,6 +112,7 @@ class QueueMetrics(ResultMixin):
         return frame
 
 
+@dask_aware(_on_dask.rate_per_second)
 @validated(calls=PerInterval(low=0), per_minutes=Interval(low=0, low_open=True))
 def rate_per_second(calls: float | ArrayLike, *, per_minutes: float = 30) -> FloatArray:
     """Convert a call volume per interval into an arrival rate per second.
@@ -125,6 +128,11 @@ def rate_per_second(calls: float | ArrayLike, *, per_minutes: float = 30) -> Flo
     -------
     ndarray
         ``calls / (60 * per_minutes)``, the rate the queueing functions expect.
+
+    Notes
+    -----
+    Dask: when ``calls`` is a 1-d Dask array the result is a Dask array with the same
+    chunks, computed block by block on the workers; nothing is computed until you ask.
 
     Examples
     --------
@@ -233,6 +241,7 @@ def inverse_erlang_b(traffic: FloatArray, agents: FloatArray) -> FloatArray:
     return out.reshape(traffic.shape)
 
 
+@dask_aware(_on_dask.erlang_b)
 @validated(traffic=PerInterval(low=0, high=MAX_TRAFFIC), agents=AGENTS)
 def erlang_b(traffic: float | ArrayLike, agents: float | ArrayLike) -> FloatArray:
     """Erlang B: the probability that a call is blocked when all agents are busy.
@@ -253,6 +262,14 @@ def erlang_b(traffic: float | ArrayLike, agents: float | ArrayLike) -> FloatArra
     -------
     ndarray
         Blocking probability, with the broadcast shape of the inputs (0-d for numbers).
+
+    Notes
+    -----
+    Dask: any argument may be a 1-d Dask array (one interval per row); the others may be
+    numbers or in-memory arrays of the same length. The result is a Dask array chunked
+    like the first Dask argument, each block computed on a worker by this function
+    (values are validated there, when the result is computed); it equals the in-memory
+    result exactly.
 
     References
     ----------
@@ -329,6 +346,7 @@ def erlang_c_metrics(
     )
 
 
+@dask_aware(_on_dask.erlang_c)
 @validated(arrival_rate=RATE, handle_time=SECONDS, agents=AGENTS, answer_within=WITHIN)
 def erlang_c(
     arrival_rate: float | ArrayLike,
@@ -368,6 +386,16 @@ def erlang_c(
     -------
     QueueMetrics
         ``prob_abandon`` is 0 and ``mean_wait`` equals the speed of answer.
+
+    Notes
+    -----
+    Dask: any per-interval argument may be a 1-d Dask array (one interval per row); the
+    others may be numbers or in-memory arrays of the same length. The result is a
+    QueueMetrics whose fields are 1-d Dask arrays chunked like the first Dask argument;
+    one task per block computes every field, so compute them together
+    (``dask.compute(m.service_level, m.occupancy)``). Equal to the in-memory result
+    exactly. Options are checked at call time, values on the workers when the result is
+    computed.
 
     References
     ----------
@@ -543,6 +571,7 @@ def _erlang_a_chunk(
     }
 
 
+@dask_aware(_on_dask.erlang_a)
 @validated(
     arrival_rate=RATE,
     handle_time=SECONDS,
@@ -593,6 +622,14 @@ def erlang_a(
     Returns
     -------
     QueueMetrics
+
+    Notes
+    -----
+    Dask: any per-interval argument may be a 1-d Dask array (one interval per row); the
+    result is a QueueMetrics of 1-d Dask arrays chunked like the first Dask argument,
+    one task per block for every field. Each interval's series is summed with as many
+    terms as the longest interval summed with it, so results can differ from the in-
+    memory call on the same intervals in the last bit (relative 1e-15).
 
     References
     ----------

@@ -9,9 +9,11 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from servicekit._dask import dask_aware
 from servicekit._results import ResultMixin
 from servicekit._typing import ArrayLike, BoolArray, FloatArray, IntArray
 from servicekit._validation import Interval, Options, fail, validated
+from servicekit.optimize import _dask as _on_dask
 from servicekit.optimize._intervals import PerInterval, broadcast
 from servicekit.optimize.erlang import (
     AGENTS,
@@ -102,6 +104,7 @@ class StaffingPlan(ResultMixin):
         return out
 
 
+@dask_aware(_on_dask.scheduled_agents)
 @validated(agents=AGENTS, shrinkage=_SHRINKAGE)
 def scheduled_agents(agents: float | ArrayLike, *, shrinkage: float | ArrayLike) -> IntArray:
     """Agents to schedule so that ``agents`` remain available after shrinkage.
@@ -120,6 +123,11 @@ def scheduled_agents(agents: float | ArrayLike, *, shrinkage: float | ArrayLike)
     Returns
     -------
     ndarray of int
+
+    Notes
+    -----
+    Dask: ``agents`` and ``shrinkage`` may be 1-d Dask arrays (one interval per row);
+    the result is an int64 Dask array chunked like the first of them.
 
     Examples
     --------
@@ -170,6 +178,7 @@ def _meets(
     return ok
 
 
+@dask_aware(_on_dask.agents_required)
 @validated(
     arrival_rate=RATE,
     handle_time=SECONDS,
@@ -239,6 +248,18 @@ def agents_required(
         If no target is given, a service-level target lacks ``answer_within``,
         ``max_abandon`` or ``patience`` is given for Erlang C, or ``patience`` is missing
         for Erlang A.
+
+    Notes
+    -----
+    Dask: any per-interval argument may be a 1-d Dask array (one interval per row); the
+    others may be numbers or in-memory arrays of the same length. The result is a
+    StaffingPlan whose arrays (and whose metrics' arrays) are 1-d Dask arrays chunked
+    like the first Dask argument; each block of intervals is searched on a worker by
+    this function, in one task for every field. Targets, options and their combinations
+    are checked at call time; values on the workers when the result is computed. Under
+    Erlang C the plan equals the in-memory one exactly; under Erlang A the achieved
+    measures may differ in the last bit (see :func:`erlang_a`), so an interval whose
+    measure lies within 1e-15 of its target could differ by one agent.
 
     References
     ----------

@@ -30,9 +30,11 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from servicekit._dask import dask_aware
 from servicekit._results import ResultMixin
 from servicekit._typing import FloatArray, IntArray, MatrixLike
 from servicekit._validation import Interval, validated
+from servicekit.recommend import _dask as _on_dask
 from servicekit.recommend._checks import Exclude, Matrix
 
 __all__ = ["DEFAULT_BLOCK_BYTES", "TopK", "blocked_top_k", "default_block_size", "top_k"]
@@ -245,6 +247,7 @@ def pad_rows(matrix: Any, rows: int) -> Any:
     return np.vstack([matrix, np.zeros((extra, matrix.shape[1]), dtype=matrix.dtype)])
 
 
+@dask_aware(_on_dask.top_k)
 @validated(
     user_weights=Matrix(),
     item_features=Matrix(same_columns_as="user_weights", scores_with="user_weights"),
@@ -299,6 +302,20 @@ def top_k(
     InvalidInputError
         Different feature counts, ``k < 1``, non-finite values, ``exclude`` of the
         wrong shape, scores that could exceed 1e300 (1e36 in float32).
+
+    Notes
+    -----
+    Dask: ``user_weights`` may be a 2-d Dask array with one user per row, chunked by
+    rows (column chunks are merged); ``item_features`` and ``exclude`` stay in memory
+    and enter the task graph once each. Each block of users is scored and reduced to its
+    k best on a worker by this function, so no block of scores leaves its worker; the
+    result is a TopK whose ``items`` (int64) and ``scores`` are lazy (n_users, k) Dask
+    arrays chunked like the users. Gather it with ``TopK(*dask.compute(top.items,
+    top.scores))`` before using item_lists or to_frame. It equals the in-memory result
+    when every chunk holds whole blocks of ``block_size`` users and BLAS runs the same
+    number of threads; otherwise scores agree to rounding of the matrix product (BLAS
+    rounds by the product's shape) and items whose scores tie within that rounding may
+    swap places, exactly as changing ``block_size`` does in memory.
 
     Examples
     --------
