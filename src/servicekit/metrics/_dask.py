@@ -103,7 +103,7 @@ def _work(part: pd.DataFrame, options: dict[str, Any]) -> pd.DataFrame:
     from servicekit.metrics.report import _ticket_columns
 
     work, latest = _ticket_columns(part, **options)
-    work["__latest"] = np.repeat(np.datetime64(latest, "ns"), len(work))
+    work["__latest"] = np.full(len(work), latest, dtype="datetime64[ns]")
     return work
 
 
@@ -120,7 +120,8 @@ def _partition_stats(work: pd.DataFrame, key_names: list[str]) -> pd.DataFrame:
     for flag in [c for c in work.columns if c.startswith("is_")]:
         stats[flag] = grouped[flag].sum().astype(np.int64)
     stats["__latest"] = grouped["__latest"].max()
-    return stats.reset_index()
+    out: pd.DataFrame = stats.reset_index()
+    return out
 
 
 def _exact_quantiles(part: pd.DataFrame, key_names: list[str], durations: list[str]) -> Any:
@@ -131,7 +132,8 @@ def _exact_quantiles(part: pd.DataFrame, key_names: list[str], durations: list[s
     for column in durations:
         out[f"{column}_median"] = median[column].astype(np.float64)
         out[f"{column}_p90"] = p90[column].astype(np.float64)
-    return out.reset_index()
+    flat: pd.DataFrame = out.reset_index()
+    return flat
 
 
 def _sketch(work: pd.DataFrame, key_names: list[str], durations: list[str]) -> pd.DataFrame:
@@ -158,7 +160,8 @@ def _sketch(work: pd.DataFrame, key_names: list[str], durations: list[str]) -> p
         pieces.append(piece)
     long = pd.concat(pieces, ignore_index=True)
     counts = long.groupby([*key_names, "__column", "__bucket"], dropna=False, observed=True).size()
-    return counts.rename("__count").astype(np.int64).reset_index()
+    sketch: pd.DataFrame = counts.rename("__count").astype(np.int64).reset_index()
+    return sketch
 
 
 def _sketch_quantiles(
@@ -194,7 +197,8 @@ def _sketch_quantiles(
         keys[column] = quantile
         frame = keys if frame is None else frame.merge(keys, on=key_names, how="outer")
     assert frame is not None
-    return frame
+    quantiles: pd.DataFrame = frame
+    return quantiles
 
 
 def _aligned(values: pd.DataFrame, index: pd.Index, key_names: list[str]) -> pd.DataFrame:
@@ -203,15 +207,22 @@ def _aligned(values: pd.DataFrame, index: pd.Index, key_names: list[str]) -> pd.
     keys.columns = key_names
     out = keys.merge(values, on=key_names, how="left", validate="one_to_one")
     out.index = index
-    return out.drop(columns=key_names)
+    aligned: pd.DataFrame = out.drop(columns=key_names)
+    return aligned
 
 
 def kpi_report_dask(*args: Any, **kwargs: Any) -> pd.DataFrame:
     """:func:`servicekit.metrics.kpi_report` on a Dask DataFrame (see its Notes)."""
     require_dask("kpi_report")
-    import dask
+    from dask.base import compute as dask_compute
 
-    from servicekit.metrics.report import DURATIONS, _finish, _key_names, _ticket_columns, kpi_report
+    from servicekit.metrics.report import (
+        DURATIONS,
+        _finish,
+        _key_names,
+        _ticket_columns,
+        kpi_report,
+    )
 
     a = _arguments(kpi_report, "tickets", args, kwargs)
     tickets = a["tickets"]
@@ -228,6 +239,7 @@ def kpi_report_dask(*args: Any, **kwargs: Any) -> pd.DataFrame:
             "satisfied_min",
         )
     }
+    compute: Callable[..., Any] = dask_compute
     key_names = _key_names(a["by"])
     # Dtype errors (a column of numbers for instants, text ratings) surface here,
     # before anything runs on the cluster: the in-memory code on the empty meta.
@@ -240,12 +252,12 @@ def kpi_report_dask(*args: Any, **kwargs: Any) -> pd.DataFrame:
     )
     extra: Any
     if not durations:
-        (stats_all,) = dask.compute(stats_parts)
+        (stats_all,) = compute(stats_parts)
         extra = None
     elif a["approximate"]:
         meta_sketch = _sketch(meta_work, key_names, durations)
         sketch = work.map_partitions(_sketch, key_names, durations, meta=meta_sketch)
-        stats_all, extra = dask.compute(stats_parts, sketch)
+        stats_all, extra = compute(stats_parts, sketch)
     else:
         needed = work[[*key_names, *durations]]
         shuffled = needed.shuffle(on=key_names)
@@ -255,7 +267,7 @@ def kpi_report_dask(*args: Any, **kwargs: Any) -> pd.DataFrame:
             durations,
             meta=_exact_quantiles(meta_work[[*key_names, *durations]], key_names, durations),
         )
-        stats_all, extra = dask.compute(stats_parts, quantiles)
+        stats_all, extra = compute(stats_parts, quantiles)
 
     if int(stats_all["n"].sum()) == 0:
         fail("kpi_report", "tickets", "must have at least 1 row(s)", described("0"))
