@@ -46,7 +46,11 @@ CASES = _load_cases()
 
 
 def _function(target: Callable[..., Any]) -> Callable[..., Any]:
-    return getattr(target, "__func__", target)
+    function = getattr(target, "__func__", target)
+    # A Dask-aware function (servicekit._dask.dask_aware) wraps the validated one.
+    while function not in REGISTRY and hasattr(function, "__servicekit_dask__"):
+        function = function.__wrapped__
+    return function
 
 
 def _constraints(case: Case) -> dict[str, Constraint]:
@@ -192,7 +196,7 @@ def _public_callables() -> dict[str, Callable[..., Any]]:
         for name in module.__all__:
             obj = getattr(module, name)
             if inspect.isfunction(obj):
-                found[f"servicekit.{area}.{name}"] = obj
+                found[f"servicekit.{area}.{name}"] = _function(obj)
             elif inspect.isclass(obj) and not issubclass(obj, BaseException):
                 for attr, member in vars(obj).items():
                     func = getattr(member, "__func__", member)
@@ -204,7 +208,7 @@ def _public_callables() -> dict[str, Callable[..., Any]]:
                     else:
                         takes_args = len(params) > 1
                     if takes_args:
-                        found[f"servicekit.{area}.{name}.{attr}"] = func
+                        found[f"servicekit.{area}.{name}.{attr}"] = _function(func)
     return found
 
 
