@@ -50,7 +50,11 @@ def log() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def tickets(log: pd.DataFrame) -> pd.DataFrame:
-    return tickets_from_events(log, **EVENTS).reset_index()
+    """The 4,580 tickets, with a made-up rating (the log has none) for the CSAT columns."""
+    tickets = tickets_from_events(log, **EVENTS).reset_index()
+    rating = (tickets["n_events"] % 5 + 1).astype(np.float64)
+    tickets["rating"] = rating.where(tickets.index % 3 != 0)
+    return tickets
 
 
 @pytest.fixture(scope="module")
@@ -72,10 +76,10 @@ MEANS = ["response_seconds_mean", "resolution_seconds_mean"]
     "options",
     [
         {"by": "seriousness_2"},
-        {"by": ["seriousness_2", "product"], "min_n": 1},
-        {"by": "seriousness_2", "calendar": BusinessCalendar(), "confidence": 0.9},
+        {"by": ["seriousness_2", "product"], "satisfaction": "rating", "min_n": 1},
+        {"calendar": BusinessCalendar(), "confidence": 0.9, "satisfaction": "rating"},
     ],
-    ids=["one key", "two keys", "business hours"],
+    ids=["one key", "two keys and CSAT", "no key, business hours"],
 )
 def test_kpi_report_equals_the_in_memory_report(
     client: Any, split_tickets: Any, options: dict[str, Any]
