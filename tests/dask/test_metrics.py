@@ -207,3 +207,14 @@ def test_a_retried_call_after_a_restart_gives_the_same_result(
     client.restart()
     assert len(client.scheduler_info()["workers"]) == 2
     pd.testing.assert_frame_equal(kpi_report(split_tickets, **options), before)
+
+
+def test_tickets_from_events_bad_arguments_on_dask_fail_at_the_call(log: pd.DataFrame) -> None:
+    import dask.dataframe as dd
+
+    events = dd.from_pandas(log, npartitions=2)
+    with pytest.raises(InvalidInputError, match=r"'case' must name a column of 'events'"):
+        tickets_from_events(events, **{**EVENTS, "case": "Case"})
+    renamed = dd.from_pandas(log.rename(columns={"customer": "created"}), npartitions=2)
+    with pytest.raises(InvalidInputError, match=r"'attributes' must not name an output column"):
+        tickets_from_events(renamed, **{**EVENTS, "attributes": "created"})
