@@ -40,6 +40,7 @@ from servicekit._validation import (
     known_names,
     unknown_name,
 )
+from servicekit.errors import InvalidInputError
 
 __all__ = ["ALPHA", "kpi_report_dask", "tickets_from_events_dask"]
 
@@ -66,8 +67,8 @@ def _arguments(public: Callable[..., Any], frame_argument: str, args: Any, kwarg
     signature = inspect.signature(public)
     try:
         bound = signature.bind(*args, **kwargs)
-    except TypeError as exc:
-        fail(name, frame_argument, str(exc))
+    except TypeError as exc:  # as @validated does: the call itself is malformed
+        raise InvalidInputError(str(exc), function=name) from None
     bound.apply_defaults()
     arguments = bound.arguments
     frame = arguments[frame_argument]
