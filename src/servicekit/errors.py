@@ -28,6 +28,8 @@ Examples
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "AliasedColumnsWarning",
     "CollinearityWarning",
@@ -69,6 +71,15 @@ class InvalidInputError(ServicekitError, ValueError, TypeError):
         self.argument = argument
         self.reason = message
         super().__init__(f"{function}(): {message}" if function else message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keep function and argument through pickling: Dask sends errors raised on its
+        # workers back to the client pickled.
+        return (_invalid_input, (self.reason, self.function, self.argument))
+
+
+def _invalid_input(message: str, function: str | None, argument: str | None) -> InvalidInputError:
+    return InvalidInputError(message, function=function, argument=argument)
 
 
 class NotFittedError(ServicekitError, AttributeError):

@@ -7,6 +7,7 @@ from collections.abc import Hashable, Sequence
 import numpy as np
 import pandas as pd
 
+from servicekit._dask import dask_aware
 from servicekit._validation import (
     Column,
     Frame,
@@ -17,6 +18,7 @@ from servicekit._validation import (
     unknown_name,
     validated,
 )
+from servicekit.metrics._dask import tickets_from_events_dask
 from servicekit.metrics._instants import column_instants
 
 __all__ = ["tickets_from_events"]
@@ -71,6 +73,7 @@ def _duplicated(events: pd.DataFrame) -> np.ndarray:
         raise
 
 
+@dask_aware(tickets_from_events_dask)
 @validated(
     events=Frame(),
     case=Column("events", plain=True),
@@ -139,6 +142,17 @@ def tickets_from_events(
     their order in the log. All steps are grouped NumPy/pandas operations, with no
     Python loop over tickets.
 
+    **Dask.** ``events`` may be a ``dask.dataframe.DataFrame`` (with the optional
+    ``dask`` extra) in which all events of a ticket share a partition; lay a log out
+    so with :func:`servicekit.dask.partition_by` (one shuffle). The requirement is
+    checked when you call, at the cost of one pass over the ``case`` column (and a
+    second over the ``activity`` column for the names check); a ticket found in two
+    partitions is an :class:`~servicekit.errors.InvalidInputError` naming it. The
+    result is a lazy Dask DataFrame, computed partition by partition by the
+    in-memory code: after ``.compute().sort_index()`` it equals the in-memory result.
+    Values are validated on the workers when it is computed (row positions in error
+    messages count within the partition).
+
     Examples
     --------
     >>> import pandas as pd
@@ -156,6 +170,35 @@ def tickets_from_events(
     ticket
     A      2024-05-02 09:30:00 2024-05-02 11:00:00     False         3
     B      2024-05-06 09:00:00 2024-05-06 10:00:00      True         4
+    """
+    return _tickets(
+        events,
+        case=case,
+        activity=activity,
+        timestamp=timestamp,
+        response_activities=response_activities,
+        resolve_activities=resolve_activities,
+        attributes=attributes,
+        check_activities=True,
+    )
+
+
+def _tickets(
+    events: pd.DataFrame,
+    *,
+    case: Hashable,
+    activity: Hashable,
+    timestamp: Hashable,
+    response_activities: str | Sequence[str],
+    resolve_activities: str | Sequence[str],
+    attributes: Hashable | list[Hashable] | None,
+    check_activities: bool,
+) -> pd.DataFrame:
+    """The body of :func:`tickets_from_events` on validated arguments.
+
+    ``check_activities=False`` skips the check that every activity name occurs in
+    ``events``: one partition of a Dask log need not hold every activity, so the
+    Dask path checks the whole log once instead.
     """
     keep = (
         [] if attributes is None else attributes if isinstance(attributes, list) else [attributes]
@@ -182,8 +225,9 @@ def tickets_from_events(
     response_names = list(response_activities)
     resolve_names = list(resolve_activities)
     present = set(pd.unique(kinds).tolist())
-    _check_activities(response_names, present, "response_activities")
-    _check_activities(resolve_names, present, "resolve_activities")
+    if check_activities:
+        _check_activities(response_names, present, "response_activities")
+        _check_activities(resolve_names, present, "resolve_activities")
 
     table = pd.DataFrame(
         {"case": log[case].to_numpy(), "time": instants, "row": np.arange(len(log))}

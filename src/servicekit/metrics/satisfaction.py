@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from servicekit._results import ResultMixin, ValueResultMixin
 from servicekit._stats import CONFIDENCE, confidence_label, two_sided_z
@@ -464,7 +464,7 @@ def ces(
     mean = float(values.mean())
     if n > 1:
         std = float(values.std(ddof=1))
-        half = float(stats.t.ppf(0.5 + confidence / 2.0, n - 1)) * std / math.sqrt(n)
+        half = float(special.stdtrit(n - 1, 0.5 + confidence / 2.0)) * std / math.sqrt(n)
         low, high = mean - half, mean + half
     else:
         std = low = high = math.nan
