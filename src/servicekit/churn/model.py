@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from servicekit._dask import dask_aware
 from servicekit._persistence import PATH, Document, JsonText, read_file, write_document, write_file
 from servicekit._results import ResultMixin
 from servicekit._stats import CONFIDENCE
@@ -26,6 +27,7 @@ from servicekit._validation import (
     fail,
     validated,
 )
+from servicekit.churn import _dask as _on_dask
 from servicekit.churn.encoding import MissingPolicy, TableEncoder
 from servicekit.churn.logistic import (
     FORMAT as LOGISTIC_FORMAT,
@@ -96,6 +98,7 @@ class ChurnModel(ResultMixin):
     n_dropped: int = 0
 
     # ------------------------------------------------------------------ scoring
+    @dask_aware(_on_dask.churn_predict_proba)
     @validated(frame=Frame())
     def predict_proba(self, frame: pd.DataFrame) -> pd.Series:
         """Churn probability of each customer (row) of ``frame``.
@@ -144,6 +147,7 @@ class ChurnModel(ResultMixin):
         means = np.array([self.encoder.baseline[c] for c in self.encoder.numeric])
         return float(self.logistic.intercept + self.logistic.coef[:numeric] @ means)
 
+    @dask_aware(_on_dask.churn_contributions)
     @validated(frame=Frame())
     def contributions(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Each column's contribution to each customer's log-odds of churn.
@@ -193,6 +197,7 @@ class ChurnModel(ResultMixin):
         table.attrs["baseline_log_odds"] = self.baseline_log_odds
         return table
 
+    @dask_aware(_on_dask.churn_risk_drivers)
     @validated(frame=Frame(), top=Interval(kind="int", low=1))
     def risk_drivers(self, frame: pd.DataFrame, top: int = 3) -> pd.DataFrame:
         """Per customer, up to ``top`` columns pushing the risk of churn up most.
