@@ -37,7 +37,7 @@ from scipy import linalg, special
 
 from servicekit._dask import require_dask
 from servicekit._typing import FloatArray
-from servicekit._validation import _Context, described, fail
+from servicekit._validation import _at, _Context, described, fail
 
 # Layout of the first pass's per-partition statistics (p = number of columns):
 # [weight sum, used rows, positive weight, bad X, bad y, bad w, huge X, Σ w x (p)]
@@ -210,47 +210,49 @@ def _dask_matrix(X: Any, function: str) -> tuple[Any, list[str] | None]:
     return X, names
 
 
-def _first_bad(array: Any, test: Any) -> tuple[Any, tuple[int, ...]]:
-    """Value and position of the first element where ``test`` holds (computes block by block)."""
-    offset = 0
-    for block, rows in zip(array.to_delayed().ravel(), array.chunks[0], strict=True):
-        values = np.asarray(block.compute())
-        flags = test(values)
-        if flags.any():
-            position = tuple(int(i) for i in np.argwhere(flags)[0])
-            return values[position], (position[0] + offset, *position[1:])
-        offset += rows
-    raise AssertionError("no bad value found")  # pragma: no cover - counted before
+def _first_bad(array: Any, counts: FloatArray, test: Any) -> tuple[Any, tuple[int, ...]]:
+    """Value and position of the first element where ``test`` holds.
+
+    ``counts`` (per partition, from the first pass) says which partition holds it: only
+    that partition is computed again.
+    """
+    block = int(np.flatnonzero(counts)[0])
+    values = np.asarray(array.blocks[block].compute())
+    position = tuple(int(i) for i in np.argwhere(test(values))[0])
+    offset = int(sum(array.chunks[0][:block]))
+    return values[position], (position[0] + offset, *position[1:])
 
 
-def _report_bad_values(X: Any, y: Any, w: Any, totals: FloatArray, limit: float) -> None:
+def _report_bad_values(X: Any, y: Any, w: Any, counts: FloatArray, limit: float) -> None:
+    """Raise for the first bad value, as the in-memory validation words it."""
     function = "fit_logistic"
-    if totals[3]:
-        value, at = _first_bad(X, lambda v: ~np.isfinite(v))
-        fail(function, "X", "must be finite", described(f"{value!r} at position {at}"))
-    if totals[4]:
-        value, at = _first_bad(y, lambda v: ~((v.astype(float) == 0) | (v.astype(float) == 1)))
+    if counts[:, 0].any():
+        value, at = _first_bad(X, counts[:, 0], lambda v: ~np.isfinite(v))
+        fail(function, "X", "must be finite", _at(value, at))
+    if counts[:, 1].any():
+        value, at = _first_bad(
+            y, counts[:, 1], lambda v: ~((v.astype(float) == 0) | (v.astype(float) == 1))
+        )
         fail(
             function,
             "y",
             "must be a 1-d array of booleans (True/False or 1/0)",
-            described(f"{float(value)!r} at position {at[0]}"),
+            _at(float(value), at),
         )
-    if totals[5]:
-        value, at = _first_bad(w, lambda v: ~(np.isfinite(v) & (v >= 0)))
+    if counts[:, 2].any():
+        value, at = _first_bad(w, counts[:, 2], lambda v: ~(np.isfinite(v) & (v >= 0)))
         problem = "must be >= 0" if np.isfinite(value) else "must be finite"
-        fail(function, "sample_weight", problem, described(f"{value!r} at position {at[0]}"))
-    if totals[6]:
-        value, at = _first_bad(X, lambda v: np.abs(v) > limit)
-        fail(
-            function,
-            "X",
-            f"must hold values of magnitude at most {limit:g} and columns whose spread "
-            "(weighted standard deviation) lies between 1e-150 and 1e+150: beyond, squares "
-            "and sums of the column overflow float64; rescale these column(s) (e.g. to other "
-            "units, or subtract a typical value)",
-            described(f"{value:.3g} at row {at[0]}, column {at[1]}"),
-        )
+        fail(function, "sample_weight", problem, _at(value, at))
+    value, at = _first_bad(X, counts[:, 3], lambda v: np.abs(v) > limit)
+    fail(
+        function,
+        "X",
+        f"must hold values of magnitude at most {limit:g} and columns whose spread "
+        "(weighted standard deviation) lies between 1e-150 and 1e+150: beyond, squares "
+        "and sums of the column overflow float64; rescale these column(s) (e.g. to other "
+        "units, or subtract a typical value)",
+        described(f"{value:.3g} at row {at[0]}, column {at[1]}"),
+    )
 
 
 def _blockwise(func: Any, X: Any, y: Any, w: Any, width: int, **kwargs: Any) -> Any:
@@ -334,13 +336,14 @@ def fit_logistic(
     limit = base.MAX_ABS_VALUE
     first = _blockwise(_first_pass_block, X, y, w, _FIRST_FIXED + 5 * p, limit=limit)
     split = _FIRST_FIXED + p
-    sums, minima, maxima = dask.compute(
+    sums, minima, maxima, bad = dask.compute(
         first[:, :split].sum(axis=0),
         first[:, split:].min(axis=0),
         first[:, split:].max(axis=0),
+        first[:, 3:_FIRST_FIXED],  # bad values per partition: a few numbers each
     )
-    if sums[3] or sums[4] or sums[5] or sums[6]:
-        _report_bad_values(X, y, w, sums, limit)
+    if bad.any():
+        _report_bad_values(X, y, w, bad, limit)
     total_weight, n_used, positive_weight = float(sums[0]), int(sums[1]), float(sums[2])
     if n_used == 0:
         fail(
