@@ -90,8 +90,14 @@ def test_options_weights_ridge_no_intercept_and_column_chunks(
     Xd, yd, wd = lazy(X, y, weights)
     ridge = fit_logistic(Xd.rechunk({1: 2}), yd, sample_weight=wd, l2=3.0)
     assert_same_fit(ridge, fit_logistic(X, y, sample_weight=weights, l2=3.0))
-    plain = fit_logistic(Xd, yd.rechunk(1000), fit_intercept=False)
-    assert_same_fit(plain, fit_logistic(X, y, fit_intercept=False))
+    # A Dask DataFrame X (its column names become feature_names), y chunked otherwise.
+    import dask.dataframe as dd
+
+    table = pd.DataFrame(X, columns=NAMES)
+    plain = fit_logistic(
+        dd.from_pandas(table, npartitions=3), yd.rechunk(1000), fit_intercept=False
+    )
+    assert_same_fit(plain, fit_logistic(table, y, fit_intercept=False))
 
 
 def test_scoring_is_lazy_and_equals_in_memory(

@@ -225,6 +225,16 @@ class LogisticModel(ResultMixin):
         Returns
         -------
         ndarray of shape (n_rows,)
+            A lazy Dask array when ``X`` is a Dask array.
+
+        Notes
+        -----
+        Dask: on a Dask array the method is mapped over the row partitions
+        (``map_blocks``, column chunks merged first) and nothing is computed until the
+        result is; each worker scores its partitions with the model shipped in the
+        task, so memory per worker is one partition. The column count is checked at
+        once; values (NaN, inf) are checked per partition when computed, and the
+        error's position counts from the start of that partition.
 
         Examples
         --------
@@ -250,7 +260,13 @@ class LogisticModel(ResultMixin):
         Returns
         -------
         ndarray of shape (n_rows,)
-            ``expit(β0 + X·β)``, computed without overflow.
+            ``expit(β0 + X·β)``, computed without overflow; a lazy Dask array when
+            ``X`` is a Dask array.
+
+        Notes
+        -----
+        Dask: as :meth:`decision_function`, the rows are scored partition by
+        partition on the workers (``map_blocks``) when the result is computed.
 
         Examples
         --------
@@ -764,6 +780,29 @@ def fit_logistic(
         When ``max_iter`` is reached (or step halving fails) without separation.
     AliasedColumnsWarning
         With ``aliased="drop"``, once, naming the columns dropped.
+
+    Notes
+    -----
+    Dask: ``X`` (and ``y``, ``sample_weight``) may be Dask arrays (``X`` may also be a
+    Dask DataFrame; its column names become ``feature_names``). Chunk sizes must be
+    known; column chunks are merged and ``y``/``sample_weight`` are rechunked to ``X``'s
+    row partitions. The algorithm and its results are those described above, with
+    every sum over rows computed as a sum of per-partition sums on the workers: a
+    first pass gathers counts, weight sums, column sums, per-class column ranges and
+    counts of bad values; a second the Gram matrix of the centred columns (the first
+    Newton Hessian); then each Newton iteration is one pass computing per partition
+    ``Z' diag(w μ(1−μ)) Z``, ``Z' w (y − μ)``, the log-likelihood and the count of
+    perfectly predicted rows (a halved step costs one more pass). Only these
+    ``(n_features + 1)²``-sized sums reach the client; memory per worker is a few
+    times one partition. Coefficients and standard errors equal the in-memory fit's
+    on the computed arrays to about 1e-12 relative (the sums are added in another
+    order). Shape, dtype and option errors are raised before any computation; bad
+    values (NaN, inf, ``y`` not 0/1, negative weights) after the first pass, with
+    the same message and the global position. Differences: ``aliased="drop"`` is
+    refused (compute ``X`` or drop the columns the singular-design error names);
+    columns of extreme spread (beyond ``1e±140``) are not rescaled before squaring,
+    and the magnitude error names the first value beyond ``1e150`` rather than the
+    column's spread.
 
     References
     ----------

@@ -114,12 +114,19 @@ class ChurnModel(ResultMixin):
         Series
             ``churn_probability``, indexed like ``frame``. Rows with a missing value
             get NaN when the model was fitted with ``missing="drop"`` (with a warning).
+            A lazy Dask Series when ``frame`` is a Dask DataFrame.
 
         Warns
         -----
         UnseenCategoryWarning
             When a categorical column holds a level unseen in training; such values
             are scored as the reference level.
+
+        Notes
+        -----
+        Dask: on a Dask DataFrame each partition is scored on the workers
+        (``map_partitions``) when the result is computed; the model's columns are
+        checked at once, values per partition. Nothing is gathered but the result.
 
         Examples
         --------
@@ -166,7 +173,14 @@ class ChurnModel(ResultMixin):
         -------
         DataFrame
             One row per customer (indexed like ``frame``), one column per input
-            column of the model, in log-odds units (NaN for unscorable rows).
+            column of the model, in log-odds units (NaN for unscorable rows). A lazy
+            Dask DataFrame when ``frame`` is a Dask DataFrame.
+
+        Notes
+        -----
+        Dask: computed partition by partition on the workers (``map_partitions``);
+        the ``baseline_log_odds`` attribute is not carried by the Dask result (read it
+        from the model).
 
         Examples
         --------
@@ -224,7 +238,14 @@ class ChurnModel(ResultMixin):
             At most ``top`` rows per customer, indexed by the customer's index
             label, with columns ``rank`` (1 = strongest), ``feature`` (input
             column), ``value`` (the customer's value) and ``contribution``
-            (log-odds, > 0).
+            (log-odds, > 0). A lazy Dask DataFrame when ``frame`` is a Dask DataFrame.
+
+        Notes
+        -----
+        Dask: each partition's drivers are found on the workers
+        (``map_partitions``, one model call per partition) when the result is
+        computed; rows never move between partitions, so the result keeps the
+        customers' partitioning. ``top`` and the model's columns are checked at once.
 
         Examples
         --------
