@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from servicekit.churn import fit_churn_model, fit_logistic
-from servicekit.errors import InvalidInputError, SeparationWarning
+from servicekit.errors import ConvergenceWarning, InvalidInputError, SeparationWarning
 from tests.support import real_data
 
 pytestmark = pytest.mark.realdata
@@ -155,6 +155,12 @@ def test_separation_gives_the_same_warning_and_iterate(client: Any) -> None:
     assert got.separated == want.separated == ("tenure",)
     assert (got.n_iter, got.converged) == (want.n_iter, want.converged)
     np.testing.assert_allclose(got.coef, want.coef, rtol=1e-6)
+    # Too few iterations: the same ConvergenceWarning.
+    with pytest.warns(ConvergenceWarning) as memory:
+        fit_logistic(X[:, 1:], y, max_iter=1)
+    with pytest.warns(ConvergenceWarning) as cluster:
+        fit_logistic(Xd[:, 1:], yd, max_iter=1)
+    assert str(cluster[0].message) == str(memory[0].message)
 
 
 @pytest.mark.parametrize(

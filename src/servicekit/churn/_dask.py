@@ -125,12 +125,23 @@ def _newton_block(
     outcome = np.asarray(y, dtype=np.float64)
     weights = _as_weights(w, n)
     body = (values - centre) * inverse_scale  # 0 for constant columns under a ridge
-    design = np.concatenate([np.ones((n, 1)), body], axis=1) if fit_intercept else body
-    eta = design @ beta
+    offset = int(fit_intercept)
+    eta = body @ beta[offset:]
+    if fit_intercept:
+        eta += beta[0]
     mu = special.expit(eta)
     curvature = weights * mu * (1.0 - mu)
-    hessian = design.T @ (design * curvature[:, None])
-    gradient = design.T @ (weights * (outcome - mu))
+    residual = weights * (outcome - mu)
+    weighted = body * curvature[:, None]  # with body, the only partition-sized temporaries
+    q = len(beta)
+    hessian = np.empty((q, q))
+    hessian[offset:, offset:] = body.T @ weighted
+    gradient = np.empty(q)
+    gradient[offset:] = residual @ body
+    if fit_intercept:  # the intercept's column of ones, without materialising it
+        hessian[0, 0] = curvature.sum()
+        hessian[0, 1:] = hessian[1:, 0] = weighted.sum(axis=0)
+        gradient[0] = residual.sum()
     ll = float(weights @ (outcome * eta - np.logaddexp(0.0, eta)))
     signed = np.where(outcome > 0, eta, -eta)
     perfect = float(np.count_nonzero((signed > perfect_eta) & (weights > 0)))
