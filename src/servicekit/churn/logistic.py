@@ -23,6 +23,7 @@ import pandas as pd
 from scipy import linalg, special, stats
 from scipy.linalg import blas
 
+from servicekit._dask import dask_aware
 from servicekit._persistence import PATH, Document, JsonText, read_file, write_document, write_file
 from servicekit._results import ResultMixin
 from servicekit._stats import CONFIDENCE, two_sided_z
@@ -40,6 +41,7 @@ from servicekit._validation import (
 )
 from servicekit._validation import _Context as Context
 from servicekit._warnings import warn
+from servicekit.churn import _dask as _on_dask
 from servicekit.errors import AliasedColumnsWarning, ConvergenceWarning, SeparationWarning
 
 __all__ = ["LogisticModel", "fit_logistic"]
@@ -209,6 +211,7 @@ class LogisticModel(ResultMixin):
         return self.n_params * math.log(self.n_obs) - 2.0 * self.log_likelihood
 
     # ------------------------------------------------------------- prediction
+    @dask_aware(_on_dask.logistic_decision_function)
     @validated(X=_Features(ndim=2))
     def decision_function(self, X: MatrixLike) -> FloatArray:
         """Linear predictor (log-odds) ``β0 + X·β`` for each row of ``X``.
@@ -222,6 +225,16 @@ class LogisticModel(ResultMixin):
         Returns
         -------
         ndarray of shape (n_rows,)
+            A lazy Dask array when ``X`` is a Dask array.
+
+        Notes
+        -----
+        Dask: on a Dask array the method is mapped over the row partitions
+        (``map_blocks``, column chunks merged first) and nothing is computed until the
+        result is; each worker scores its partitions with the model shipped in the
+        task, so memory per worker is one partition. The column count is checked at
+        once; values (NaN, inf) are checked per partition when computed, and the
+        error's position counts from the start of that partition.
 
         Examples
         --------
@@ -233,6 +246,7 @@ class LogisticModel(ResultMixin):
         self._check_width(values, "decision_function")
         return self._log_odds(values)
 
+    @dask_aware(_on_dask.logistic_predict_proba)
     @validated(X=_Features(ndim=2))
     def predict_proba(self, X: MatrixLike) -> FloatArray:
         """Probability of the positive class (churn) for each row of ``X``.
@@ -246,7 +260,13 @@ class LogisticModel(ResultMixin):
         Returns
         -------
         ndarray of shape (n_rows,)
-            ``expit(β0 + X·β)``, computed without overflow.
+            ``expit(β0 + X·β)``, computed without overflow; a lazy Dask array when
+            ``X`` is a Dask array.
+
+        Notes
+        -----
+        Dask: as :meth:`decision_function`, the rows are scored partition by
+        partition on the workers (``map_blocks``) when the result is computed.
 
         Examples
         --------
@@ -632,6 +652,7 @@ class _Design(Array):
         return coerced
 
 
+@dask_aware(_on_dask.fit_logistic)
 @validated(
     X=_Design(ndim=2),
     y=Array(kind="bool", same_length_as="X"),
@@ -760,6 +781,29 @@ def fit_logistic(
     AliasedColumnsWarning
         With ``aliased="drop"``, once, naming the columns dropped.
 
+    Notes
+    -----
+    Dask: ``X`` (and ``y``, ``sample_weight``) may be Dask arrays (``X`` may also be a
+    Dask DataFrame; its column names become ``feature_names``). Chunk sizes must be
+    known; column chunks are merged and ``y``/``sample_weight`` are rechunked to ``X``'s
+    row partitions. The algorithm and its results are those described above, with
+    every sum over rows computed as a sum of per-partition sums on the workers: a
+    first pass gathers counts, weight sums, column sums, per-class column ranges and
+    counts of bad values; a second the Gram matrix of the centred columns (the first
+    Newton Hessian); then each Newton iteration is one pass computing per partition
+    ``Z' diag(w μ(1−μ)) Z``, ``Z' w (y − μ)``, the log-likelihood and the count of
+    perfectly predicted rows (a halved step costs one more pass). Only these
+    ``(n_features + 1)²``-sized sums reach the client; memory per worker is a few
+    times one partition. Coefficients and standard errors equal the in-memory fit's
+    on the computed arrays to about 1e-12 relative (the sums are added in another
+    order). Shape, dtype and option errors are raised before any computation; bad
+    values (NaN, inf, ``y`` not 0/1, negative weights) after the first pass, with
+    the same message and the global position. Differences: ``aliased="drop"`` is
+    refused (compute ``X`` or drop the columns the singular-design error names);
+    columns of extreme spread (beyond ``1e±140``) are not rescaled before squaring,
+    and the magnitude error names the first value beyond ``1e150`` rather than the
+    column's spread.
+
     References
     ----------
     P. McCullagh and J. A. Nelder (1989), *Generalized Linear Models*, 2nd ed.,
@@ -878,15 +922,59 @@ def fit_logistic(
         )
         _warn_separation(fitter, separated, int(used.sum()))
     elif not fitter.converged:
-        warn(
-            f"fit_logistic() did not converge: {fitter.n_iter} Newton iteration(s) with "
-            f"step-halving line search (max_iter={max_iter}) left a largest coefficient change "
-            f"of {fitter.last_change:.3g} > tol={tol:g} on the standardised scale; "
-            "the result is the last iterate. Try a larger max_iter, or l2 > 0.",
-            ConvergenceWarning,
-        )
+        _warn_not_converged(fitter.n_iter, max_iter, fitter.last_change, tol)
+    return _model_from_standardised(
+        beta=fitter.beta,
+        inverse_hessian=fitter.covariance(),
+        centre=centre,
+        scale=scale,
+        names=names,
+        kept=kept,
+        dropped=dropped,
+        total_weight=total_weight,
+        n_iter=fitter.n_iter,
+        converged=fitter.converged,
+        log_likelihood=fitter.log_likelihood(),
+        log_likelihood_null=_null_log_likelihood(outcome, weights, fit_intercept),
+        l2=l2,
+        fit_intercept=fit_intercept,
+        separated=separated,
+    )
+
+
+def _warn_not_converged(n_iter: int, max_iter: int, last_change: float, tol: float) -> None:
+    warn(
+        f"fit_logistic() did not converge: {n_iter} Newton iteration(s) with "
+        f"step-halving line search (max_iter={max_iter}) left a largest coefficient change "
+        f"of {last_change:.3g} > tol={tol:g} on the standardised scale; "
+        "the result is the last iterate. Try a larger max_iter, or l2 > 0.",
+        ConvergenceWarning,
+    )
+
+
+def _model_from_standardised(
+    *,
+    beta: FloatArray,
+    inverse_hessian: FloatArray,
+    centre: FloatArray,
+    scale: FloatArray,
+    names: tuple[str, ...],
+    kept: Any,
+    dropped: dict[int, tuple[str, ...]],
+    total_weight: float,
+    n_iter: int,
+    converged: bool,
+    log_likelihood: float,
+    log_likelihood_null: float,
+    l2: float,
+    fit_intercept: bool,
+    separated: tuple[str, ...],
+) -> LogisticModel:
+    """The model on the scale of ``X`` from the estimate on the standardised design."""
+    p = len(names)
+    offset = int(fit_intercept)
     # Back to the original scale: θ = A θ̃ with β_j = β̃_j / s_j, β0 = β̃0 − Σ β̃_j m_j / s_j.
-    q = design.shape[1]
+    q = len(beta)
     transform = np.zeros((q, q))
     if fit_intercept:
         transform[0, 0] = 1.0
@@ -894,8 +982,8 @@ def fit_logistic(
         transform[1:, 1:] = np.diag(1.0 / scale)
     else:
         transform[:, :] = np.diag(1.0 / scale)
-    params = transform @ fitter.beta
-    reduced = transform @ fitter.covariance() @ transform.T
+    params = transform @ beta
+    reduced = transform @ inverse_hessian @ transform.T
     reduced = (reduced + reduced.T) / 2.0
     # Aliased columns: NaN coefficient, standard error and covariance row/column.
     estimated = np.concatenate([np.arange(offset), kept + offset]).astype(np.intp)
@@ -908,7 +996,6 @@ def fit_logistic(
     std_errors[kept] = se[offset:]
     for array in (coef, std_errors, covariance):
         array.setflags(write=False)
-    ll_null = _null_log_likelihood(outcome, weights, fit_intercept)
     return LogisticModel(
         coef=coef,
         intercept=float(params[0]) if fit_intercept else 0.0,
@@ -917,10 +1004,10 @@ def fit_logistic(
         intercept_std_error=float(se[0]) if fit_intercept else math.nan,
         covariance=covariance,
         n_obs=total_weight,
-        n_iter=fitter.n_iter,
-        converged=fitter.converged,
-        log_likelihood=fitter.log_likelihood(),
-        log_likelihood_null=ll_null,
+        n_iter=n_iter,
+        converged=converged,
+        log_likelihood=log_likelihood,
+        log_likelihood_null=log_likelihood_null,
         l2=float(l2),
         fit_intercept=bool(fit_intercept),
         separated=separated,
@@ -1380,7 +1467,11 @@ def _separating_features(
 
 
 def _warn_separation(fitter: _Newton, separated: tuple[str, ...], n: int) -> None:
-    perfect = fitter.perfectly_predicted_count()
+    _warn_separation_message(fitter.perfectly_predicted_count(), fitter.n_iter, separated, n)
+
+
+def _warn_separation_message(perfect: int, n_iter: int, separated: tuple[str, ...], n: int) -> None:
+    """The SeparationWarning (shared with the Dask fit, which counts rows on the workers)."""
     shown = f"{list(separated[:10])}" + (
         f" and {len(separated) - 10} more" if len(separated) > 10 else ""
     )
@@ -1389,7 +1480,7 @@ def _warn_separation(fitter: _Newton, separated: tuple[str, ...], n: int) -> Non
         f"{perfect} of {n} observation(s) are predicted perfectly and the likelihood keeps "
         f"rising as the coefficients of {shown} grow without bound. The maximum-"
         "likelihood estimate does not exist; the returned coefficients and standard errors are "
-        f"the iterate where the fit stopped (iteration {fitter.n_iter}), not estimates. "
+        f"the iterate where the fit stopped (iteration {n_iter}), not estimates. "
         "Refit with l2 > 0 (e.g. l2=1.0) or drop or merge those features.",
         SeparationWarning,
     )

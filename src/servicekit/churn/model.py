@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from servicekit._dask import dask_aware
 from servicekit._persistence import PATH, Document, JsonText, read_file, write_document, write_file
 from servicekit._results import ResultMixin
 from servicekit._stats import CONFIDENCE
@@ -26,6 +27,7 @@ from servicekit._validation import (
     fail,
     validated,
 )
+from servicekit.churn import _dask as _on_dask
 from servicekit.churn.encoding import MissingPolicy, TableEncoder
 from servicekit.churn.logistic import (
     FORMAT as LOGISTIC_FORMAT,
@@ -96,6 +98,7 @@ class ChurnModel(ResultMixin):
     n_dropped: int = 0
 
     # ------------------------------------------------------------------ scoring
+    @dask_aware(_on_dask.churn_predict_proba)
     @validated(frame=Frame())
     def predict_proba(self, frame: pd.DataFrame) -> pd.Series:
         """Churn probability of each customer (row) of ``frame``.
@@ -111,12 +114,19 @@ class ChurnModel(ResultMixin):
         Series
             ``churn_probability``, indexed like ``frame``. Rows with a missing value
             get NaN when the model was fitted with ``missing="drop"`` (with a warning).
+            A lazy Dask Series when ``frame`` is a Dask DataFrame.
 
         Warns
         -----
         UnseenCategoryWarning
             When a categorical column holds a level unseen in training; such values
             are scored as the reference level.
+
+        Notes
+        -----
+        Dask: on a Dask DataFrame each partition is scored on the workers
+        (``map_partitions``) when the result is computed; the model's columns are
+        checked at once, values per partition. Nothing is gathered but the result.
 
         Examples
         --------
@@ -144,6 +154,7 @@ class ChurnModel(ResultMixin):
         means = np.array([self.encoder.baseline[c] for c in self.encoder.numeric])
         return float(self.logistic.intercept + self.logistic.coef[:numeric] @ means)
 
+    @dask_aware(_on_dask.churn_contributions)
     @validated(frame=Frame())
     def contributions(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Each column's contribution to each customer's log-odds of churn.
@@ -162,7 +173,14 @@ class ChurnModel(ResultMixin):
         -------
         DataFrame
             One row per customer (indexed like ``frame``), one column per input
-            column of the model, in log-odds units (NaN for unscorable rows).
+            column of the model, in log-odds units (NaN for unscorable rows). A lazy
+            Dask DataFrame when ``frame`` is a Dask DataFrame.
+
+        Notes
+        -----
+        Dask: computed partition by partition on the workers (``map_partitions``);
+        the ``baseline_log_odds`` attribute is not carried by the Dask result (read it
+        from the model).
 
         Examples
         --------
@@ -193,6 +211,7 @@ class ChurnModel(ResultMixin):
         table.attrs["baseline_log_odds"] = self.baseline_log_odds
         return table
 
+    @dask_aware(_on_dask.churn_risk_drivers)
     @validated(frame=Frame(), top=Interval(kind="int", low=1))
     def risk_drivers(self, frame: pd.DataFrame, top: int = 3) -> pd.DataFrame:
         """Per customer, up to ``top`` columns pushing the risk of churn up most.
@@ -219,7 +238,14 @@ class ChurnModel(ResultMixin):
             At most ``top`` rows per customer, indexed by the customer's index
             label, with columns ``rank`` (1 = strongest), ``feature`` (input
             column), ``value`` (the customer's value) and ``contribution``
-            (log-odds, > 0).
+            (log-odds, > 0). A lazy Dask DataFrame when ``frame`` is a Dask DataFrame.
+
+        Notes
+        -----
+        Dask: each partition's drivers are found on the workers
+        (``map_partitions``, one model call per partition) when the result is
+        computed; rows never move between partitions, so the result keeps the
+        customers' partitioning. ``top`` and the model's columns are checked at once.
 
         Examples
         --------
