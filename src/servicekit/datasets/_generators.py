@@ -206,9 +206,11 @@ def make_customers(n: int = 5000, *, random_state: int = 0) -> pd.DataFrame:
     :data:`CHURN_COEFFICIENTS` (also in ``frame.attrs["true_coefficients"]``), named as
     :func:`servicekit.churn.fit_churn_model` names its coefficients: a fit of
     ``fit_churn_model(frame, target="churned", exclude=["customer_id"])`` estimates
-    them without bias, within its standard errors. The reference levels are
-    ``contract="month-to-month"`` and ``payment_method="bank transfer"``; paying by
-    card has a true coefficient of exactly 0.
+    them without bias, within its standard errors. The coefficients are relative to
+    ``contract="month-to-month"`` and ``payment_method="bank transfer"``, the most
+    frequent levels (55% and 42% of customers), which ``fit_churn_model`` takes as
+    reference levels (on a few hundred customers another level may be the most
+    frequent by chance). Paying by card has a true coefficient of exactly 0.
 
     Parameters
     ----------
@@ -256,7 +258,7 @@ def make_customers(n: int = 5000, *, random_state: int = 0) -> pd.DataFrame:
     payment = rng.choice(
         np.array(["bank transfer", "card", "electronic check"], dtype=object),
         size=n,
-        p=[0.35, 0.35, 0.30],
+        p=[0.42, 0.30, 0.28],
     )
     b = CHURN_COEFFICIENTS
     eta = (
