@@ -694,5 +694,6 @@ def run(out: TextIO | None = None) -> dict[str, float]:
         report.flush()
     figures["seconds"] = time.perf_counter() - started
     report.line()
-    report.line(f"Done in {figures['seconds']:.1f} s. Try it on your data: servicekit --help")
+    # No run time on the page: the output is the same on every run (docs/cli.md shows it).
+    report.line("Done. Each area has its own command for your data: see servicekit --help.")
     return figures
