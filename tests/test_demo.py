@@ -82,3 +82,22 @@ def test_demo_output_is_plain_readable_text(
     assert "rows x" not in out  # no pandas truncation
     assert not re.search(r"^\s*\.\.\.\s", out, re.MULTILINE)
     assert max(len(line) for line in out.splitlines()) < 200
+
+
+def test_demo_needs_no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process, with every socket connection refused: the report is still complete."""
+    import io
+    import socket
+
+    from servicekit._demo import run
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the demo tried to use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    out = io.StringIO()
+    figures = run(out)
+    assert all(heading in out.getvalue() for heading in SECTIONS)
+    assert 0.65 < figures["roc_auc"] < 0.8
