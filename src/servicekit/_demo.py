@@ -461,7 +461,15 @@ def _forecast_and_staffing(report: _Report) -> None:
     patterns = shift_patterns(
         len(monday), lengths=[12, 16], break_length=1, break_after=4, break_before_end=4
     )
-    schedule = schedule_shifts(np.asarray(need.scheduled), patterns, time_limit=10)
+    # Cost = half hours worked, plus a tie-break (fixed pseudo-random, together less than
+    # one half hour) so that the optimum is unique: alternative optima would make the
+    # table depend on the solver's version.
+    worked = np.asarray(patterns.matrix).sum(axis=1)  # one row per pattern
+    required = int(np.asarray(need.scheduled).sum())
+    ties = np.random.default_rng(0).uniform(0.0, 1.0, worked.size) / (required + 1)
+    schedule = schedule_shifts(
+        np.asarray(need.scheduled), patterns, costs=worked + ties, time_limit=20
+    )
     report.heading(SECTIONS[8])
     report.line(
         "Fewest agent-half-hours covering 'scheduled' above with 6 h and 8 h shifts, each with"
