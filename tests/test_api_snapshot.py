@@ -29,6 +29,7 @@ MODULES = (
     "servicekit.forecast",
     "servicekit.insights",
     "servicekit.dask",
+    "servicekit.datasets",
 )
 SNAPSHOTS = Path(__file__).parent / "api"
 

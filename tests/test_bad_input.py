@@ -25,7 +25,7 @@ import pytest
 
 from servicekit._validation import REGISTRY, Constraint
 from servicekit.errors import InvalidInputError
-from tests.support import AREAS, Case
+from tests.support import VALIDATED, Case
 
 # Public methods that take arguments but need no declared constraints, with the reason.
 EXEMPT: dict[str, str] = {}
@@ -33,7 +33,7 @@ EXEMPT: dict[str, str] = {}
 
 def _load_cases() -> list[Case]:
     cases: list[Case] = []
-    for area in AREAS:
+    for area in VALIDATED:
         try:
             module = importlib.import_module(f"tests.{area}.cases")
         except ModuleNotFoundError:
@@ -191,7 +191,7 @@ def test_extreme_values_give_a_finite_result_or_an_error(
 def _public_callables() -> dict[str, Callable[..., Any]]:
     """Every public function, and every public method taking arguments, of every area."""
     found: dict[str, Callable[..., Any]] = {}
-    for area in AREAS:
+    for area in VALIDATED:
         module = importlib.import_module(f"servicekit.{area}")
         for name in module.__all__:
             obj = getattr(module, name)

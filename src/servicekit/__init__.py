@@ -11,6 +11,9 @@ light: no NumPy, no pandas, no network, no file writes):
 - :mod:`servicekit.forecast` — contact-volume forecasts;
 - :mod:`servicekit.insights` — segments, contact reasons, satisfaction drivers.
 
+:mod:`servicekit.datasets` holds built-in sample data for all of them (generated in
+code, or written for the project); ``servicekit demo`` runs every area on it.
+
 Examples
 --------
 >>> import servicekit
@@ -34,6 +37,7 @@ if TYPE_CHECKING:
     from servicekit import (
         churn,
         classify,
+        datasets,
         errors,
         forecast,
         insights,
@@ -46,6 +50,7 @@ __all__ = [
     "__version__",
     "churn",
     "classify",
+    "datasets",
     "errors",
     "forecast",
     "insights",
@@ -56,7 +61,17 @@ __all__ = [
 ]
 
 _SUBMODULES = frozenset(
-    {"churn", "classify", "errors", "forecast", "insights", "metrics", "optimize", "recommend"}
+    {
+        "churn",
+        "classify",
+        "datasets",
+        "errors",
+        "forecast",
+        "insights",
+        "metrics",
+        "optimize",
+        "recommend",
+    }
 )
 
 

@@ -1,0 +1,103 @@
+"""``servicekit demo``: every area on the built-in data, as a newcomer runs it."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from servicekit._demo import SECTIONS
+
+
+@pytest.fixture(scope="module")
+def demo(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[subprocess.CompletedProcess[str], float, Path]:
+    home = tmp_path_factory.mktemp("home")
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "servicekit", "demo"],
+        capture_output=True,
+        text=True,
+        env={"PATH": os.environ["PATH"], "HOME": str(home)},  # nothing from the runner
+        cwd=home,
+        timeout=300,
+        check=False,
+    )
+    return done, time.perf_counter() - started, home
+
+
+def _figure(out: str, pattern: str) -> float:
+    match = re.search(pattern, out, re.MULTILINE)
+    assert match, pattern
+    return float(match.group(1).replace(",", ""))
+
+
+def test_demo_exits_0_quietly_and_prints_every_section(
+    demo: tuple[subprocess.CompletedProcess[str], float, Path],
+) -> None:
+    done, _, _ = demo
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""  # no warnings, no notes: the demo's data are known
+    for heading in SECTIONS:
+        assert f"\n{heading}\n{'=' * len(heading)}\n" in done.stdout, heading
+    assert done.stdout.startswith("servicekit demo:")
+
+
+def test_demo_is_fast_and_touches_no_files(
+    demo: tuple[subprocess.CompletedProcess[str], float, Path],
+) -> None:
+    _, seconds, home = demo
+    assert seconds < 30, f"the demo took {seconds:.1f} s"
+    assert list(home.iterdir()) == []  # nothing written to HOME or the working folder
+
+
+def test_demo_figures_are_sane(
+    demo: tuple[subprocess.CompletedProcess[str], float, Path],
+) -> None:
+    out = demo[0].stdout
+    auc = _figure(out, r"^  ROC AUC\s+([\d.]+)$")
+    assert 0.65 < auc < 0.8
+    assert 60 < _figure(out, r"CSAT \(rated 4 or 5 of 5\): ([\d.]+)%") < 90
+    assert 0 < _figure(out, r"NPS: \+?(-?[\d.]+) points") < 50
+    assert 0.8 < _figure(out, r"^  intercept\s+\S+\s+\S+.*\s(-[\d.]+)$") * -1 < 1.2  # true -1
+    assert 50 < _figure(out, r"^  accuracy\s+([\d.]+)%$") <= 100
+    assert 80 < _figure(out, r"service level, 20 s \(ignore_abandoned\)\s+([\d.]+)%") < 100
+    assert _figure(out, r"^  Mon 2024-04-15\s+([\d,]+)\s") > 300
+    assert "matched: 'How do I get my money back?'" in out
+    assert re.search(r"^  5  \S+\s+[\d.]+%\s+human\s+low_confidence\s+eli", out, re.MULTILINE)
+
+
+def test_demo_output_is_plain_readable_text(
+    demo: tuple[subprocess.CompletedProcess[str], float, Path],
+) -> None:
+    out = demo[0].stdout
+    assert out.isascii()
+    assert not re.search(r"\d\.\d{6,}", out), "unrounded float"
+    assert "rows x" not in out  # no pandas truncation
+    assert not re.search(r"^\s*\.\.\.\s", out, re.MULTILINE)
+    assert max(len(line) for line in out.splitlines()) < 200
+
+
+def test_demo_needs_no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process, with every socket connection refused: the report is still complete."""
+    import io
+    import socket
+
+    from servicekit._demo import run
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the demo tried to use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    out = io.StringIO()
+    figures = run(out)
+    assert all(heading in out.getvalue() for heading in SECTIONS)
+    assert 0.65 < figures["roc_auc"] < 0.8
