@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from servicekit._validation import fail
+from servicekit.errors import OptionalDependencyError
 
 EXTRA = "pip install 'servicekit[dask]'"
 
@@ -46,7 +47,7 @@ def any_dask(*values: Any) -> bool:
 
 
 def require_dask(what: str) -> types.ModuleType:
-    """Import and return ``dask``, or raise an ImportError naming the extra.
+    """Import and return ``dask``, or raise OptionalDependencyError (an ImportError) naming the extra.
 
     Parameters
     ----------
@@ -58,7 +59,7 @@ def require_dask(what: str) -> types.ModuleType:
         import dask.array
         import dask.dataframe
     except ImportError as exc:  # pragma: no cover - exercised with dask hidden
-        raise ImportError(
+        raise OptionalDependencyError(
             f"{what} needs the optional 'dask' extra (dask[dataframe] and distributed): {EXTRA}"
         ) from exc
     return dask

@@ -5,7 +5,7 @@ DataFrame, ``fit_logistic`` on Dask arrays, ...) and give the same results as in
 memory; see the "Scaling out" page of the documentation. This module holds the few
 helpers that only make sense with Dask, such as laying out an event log so that each
 ticket's events share a partition. Importing it without the extra raises an
-``ImportError`` naming the extra: ``pip install 'servicekit[dask]'``.
+``servicekit.errors.OptionalDependencyError`` (an ``ImportError``) naming the extra: ``pip install 'servicekit[dask]'``.
 
 Examples
 --------
@@ -24,12 +24,13 @@ from typing import Any
 from servicekit._dask import EXTRA, is_dask_collection
 from servicekit._dask import check_partitioned_by as _check_partitioned_by
 from servicekit._validation import fail
+from servicekit.errors import OptionalDependencyError
 
 try:
     import dask.dataframe as dd
     import distributed  # noqa: F401  (part of the extra: clusters and clients)
 except ImportError as exc:  # pragma: no cover - exercised with dask hidden
-    raise ImportError(
+    raise OptionalDependencyError(
         f"servicekit.dask needs the optional 'dask' extra (dask[dataframe] and "
         f"distributed): {EXTRA}"
     ) from exc

@@ -46,7 +46,9 @@ def test_the_helper_module_names_the_extra_when_dask_is_missing(
     monkeypatch.setitem(sys.modules, "dask", None)
     monkeypatch.setitem(sys.modules, "dask.dataframe", None)
     monkeypatch.delitem(sys.modules, "servicekit.dask", raising=False)
-    with pytest.raises(ImportError, match=r"pip install 'servicekit\[dask\]'"):
+    from servicekit.errors import OptionalDependencyError
+
+    with pytest.raises(OptionalDependencyError, match=r"pip install 'servicekit\[dask\]'"):
         importlib.import_module("servicekit.dask")
     monkeypatch.delitem(sys.modules, "servicekit.dask", raising=False)
 
