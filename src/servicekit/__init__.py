@@ -46,9 +46,9 @@ if TYPE_CHECKING:
         insights,
         metrics,
         optimize,
-        plot,
         recommend,
     )
+    from servicekit import plot as plot  # lazy too, but not in __all__: an optional extra
 
 __all__ = [
     "__version__",
