@@ -118,7 +118,7 @@ def plot_kpi_trend(
         confidence = next(iter(report.values())).confidence
     x = np.arange(len(labels), dtype=np.float64)
     figure, (ax,) = new_figure(width=max(6.0, 0.5 * len(labels) + 3))
-    level = f"{100 * confidence:g}% interval" if confidence else "interval"
+    level = f"{100 * confidence:g}% interval" if confidence else "confidence interval"
     ax.fill_between(x, low, high, label=level, **_BAND)
     ax.plot(x, value, marker="o", label=name or "KPI")
     ax.set_xticks(x)
@@ -276,8 +276,8 @@ def plot_staffing(
     -------
     matplotlib.figure.Figure
         One axes with steps centred on each interval (x = interval number): agents
-        required, agents to schedule, and the schedule's coverage, with the
-        overstaffing shaded.
+        required, agents to schedule, and the schedule's coverage as lines (in that
+        order), the overstaffing (coverage above the requirement) as shaded bars.
 
     Raises
     ------
@@ -310,17 +310,16 @@ def plot_staffing(
     if schedule is not None:
         coverage = np.asarray(schedule.coverage)
         required = np.asarray(schedule.requirements)
-        ax.step(x, coverage, where="mid", color="C2", label="scheduled by the shifts")
-        ax.fill_between(
+        ax.bar(
             x,
-            required,
-            coverage,
-            where=coverage > required,
-            step="mid",
+            coverage - required,
+            bottom=required,
+            width=1.0,
             color="C2",
             label="overstaffing",
             **_BAND,
         )
+        ax.step(x, coverage, where="mid", color="C2", label="scheduled by the shifts")
     if times is not None:
         every = max(1, n // 12)
         ax.set_xticks(x[::every])
