@@ -13,4 +13,4 @@ collect_ignore = (
 )
 # servicekit.plot raises ImportError without the optional 'plot' extra (matplotlib), likewise.
 if not importlib.util.find_spec("matplotlib"):
-    collect_ignore.append("src/servicekit/plot")
+    collect_ignore.extend(["src/servicekit/plot", "docs/plot.md"])
