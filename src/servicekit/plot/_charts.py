@@ -59,7 +59,7 @@ def plot_kpi_trend(
     kpi : str, optional
         The column to plot when ``report`` is a DataFrame (``"csat"``,
         ``"resolution_rate"``, ...): it and ``<kpi>_ci_low``, ``<kpi>_ci_high`` must be
-        columns. Ignored names the KPI on the axis for a mapping.
+        columns. For a mapping it only names the KPI on the axis and in the legend.
 
     Returns
     -------
