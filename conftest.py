@@ -11,3 +11,6 @@ collect_ignore = (
     if importlib.util.find_spec("dask") and importlib.util.find_spec("distributed")
     else ["src/servicekit/dask.py"]
 )
+# servicekit.plot raises ImportError without the optional 'plot' extra (matplotlib), likewise.
+if not importlib.util.find_spec("matplotlib"):
+    collect_ignore.extend(["src/servicekit/plot", "docs/plot.md"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import tempfile
 from collections.abc import Callable
@@ -14,9 +15,14 @@ import pytest
 from servicekit._datasets import data_dir
 
 AREAS = ("metrics", "churn", "recommend", "optimize", "classify", "forecast", "insights")
-#: Packages whose public functions the generated bad-input test covers: the areas and the
-#: built-in sample data (not an area: it has no README status line and imports no area).
-VALIDATED = (*AREAS, "datasets")
+#: Packages whose public functions the generated bad-input test covers: the areas, the
+#: built-in sample data (not an area: it has no README status line and imports no area)
+#: and, where its optional extra (matplotlib) is installed, servicekit.plot.
+VALIDATED = (
+    *AREAS,
+    "datasets",
+    *(("plot",) if importlib.util.find_spec("matplotlib") else ()),
+)
 
 
 def real_data(*parts: str) -> Path:

@@ -30,6 +30,7 @@ MODULES = (
     "servicekit.insights",
     "servicekit.dask",
     "servicekit.datasets",
+    "servicekit.plot",
 )
 SNAPSHOTS = Path(__file__).parent / "api"
 
@@ -75,6 +76,8 @@ def _import(module_name: str) -> Any:
     if module_name == "servicekit.dask":  # needs the optional dask extra
         pytest.importorskip("dask.dataframe")
         pytest.importorskip("distributed")
+    if module_name == "servicekit.plot":  # needs the optional plot extra
+        pytest.importorskip("matplotlib")
     return importlib.import_module(module_name)
 
 
@@ -113,6 +116,8 @@ def test_all_names_exist_and_are_sorted() -> None:
     for module_name in MODULES:
         if module_name == "servicekit.dask" and not importlib.util.find_spec("distributed"):
             continue  # needs the optional dask extra
+        if module_name == "servicekit.plot" and not importlib.util.find_spec("matplotlib"):
+            continue  # needs the optional plot extra
         module = importlib.import_module(module_name)
         for name in module.__all__:
             assert hasattr(module, name), f"{module_name}.__all__ lists missing {name}"

@@ -101,3 +101,69 @@ def test_demo_needs_no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     figures = run(out)
     assert all(heading in out.getvalue() for heading in SECTIONS)
     assert 0.65 < figures["roc_auc"] < 0.8
+
+
+# --------------------------------------------------------------------------- --plots DIR
+def _servicekit(
+    args: list[str], home: Path, *, prelude: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """``servicekit ARGS`` in a fresh process with a minimal environment (PATH and HOME)."""
+    code = f"import sys\n{prelude}\nfrom servicekit.cli import main\nsys.exit(main({args!r}))"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PATH": os.environ["PATH"], "HOME": str(home)},
+        cwd=home,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_demo_plots_writes_one_png_per_listed_chart(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    from servicekit._demo import CHARTS
+
+    folder = tmp_path / "out" / "charts"  # created, parents too
+    done = _servicekit(["demo", "--plots", str(folder)], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert f"\n{CHARTS}\n{'=' * len(CHARTS)}\n" in done.stdout
+    listed = re.findall(r"^  (\S+\.png)  ", done.stdout, re.MULTILINE)
+    assert len(listed) == 7, done.stdout
+    assert sorted(p.name for p in folder.iterdir()) == sorted(listed)
+    for name in listed:
+        assert (folder / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
+        assert (folder / name).stat().st_size > 10_000  # something was drawn
+    for heading in SECTIONS:  # the report itself is unchanged
+        assert f"\n{heading}\n" in done.stdout
+
+
+@pytest.mark.parametrize("where", ["a file", "under a file"])
+def test_demo_plots_refuses_a_bad_folder_in_one_line(tmp_path: Path, where: str) -> None:
+    pytest.importorskip("matplotlib")
+    file = tmp_path / "taken.png"
+    file.write_text("not a folder")
+    target = file if where == "a file" else file / "charts"
+    started = time.perf_counter()
+    done = _servicekit(["demo", "--plots", str(target)], tmp_path)
+    assert done.returncode == 1
+    assert done.stdout == ""  # refused before the demo's work
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith(f"servicekit demo: error: --plots {target}: ")
+    assert time.perf_counter() - started < 20
+
+
+def test_demo_plots_without_matplotlib_names_the_extra(tmp_path: Path) -> None:
+    done = _servicekit(
+        ["demo", "--plots", "charts"],
+        tmp_path,
+        prelude="sys.modules['matplotlib'] = None  # as if not installed",
+    )
+    assert done.returncode == 1
+    assert done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "pip install 'servicekit[plot]'" in lines[0]
+    assert not (tmp_path / "charts").exists()

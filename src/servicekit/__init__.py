@@ -13,6 +13,9 @@ light: no NumPy, no pandas, no network, no file writes):
 
 :mod:`servicekit.datasets` holds built-in sample data for all of them (generated in
 code, or written for the project); ``servicekit demo`` runs every area on it.
+:mod:`servicekit.plot` draws their results as matplotlib Figures; it needs the optional
+``plot`` extra (``pip install 'servicekit[plot]'``), so it is not in ``__all__``:
+``from servicekit import *`` works without matplotlib.
 
 Examples
 --------
@@ -45,6 +48,7 @@ if TYPE_CHECKING:
         optimize,
         recommend,
     )
+    from servicekit import plot as plot  # lazy too, but not in __all__: an optional extra
 
 __all__ = [
     "__version__",
@@ -70,6 +74,7 @@ _SUBMODULES = frozenset(
         "insights",
         "metrics",
         "optimize",
+        "plot",
         "recommend",
     }
 )

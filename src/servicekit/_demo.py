@@ -20,13 +20,15 @@ Examples
 from __future__ import annotations
 
 import math
+import os
 import sys
 import textwrap
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
-__all__ = ["SECTIONS", "run"]
+__all__ = ["CHARTS", "SECTIONS", "prepare_plots", "run"]
 
 #: Section headings, in order; tests check that each is printed.
 SECTIONS = (
@@ -109,6 +111,12 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], indent: str = 
 class _Report:
     def __init__(self, out: TextIO) -> None:
         self.out = out
+        #: (file name, what it shows, a function drawing it): drawn only for --plots.
+        self.charts: list[tuple[str, str, Callable[[], Any]]] = []
+
+    def chart(self, name: str, what: str, draw: Callable[[], Any]) -> None:
+        """Offer a figure of this section (a servicekit.plot call, made only if asked)."""
+        self.charts.append((name, what, draw))
 
     def heading(self, title: str) -> None:
         self.out.write(f"\n{title}\n{'=' * len(title)}\n")
@@ -126,6 +134,13 @@ class _Report:
 
     def flush(self) -> None:
         self.out.flush()
+
+
+def _plot() -> Any:
+    """servicekit.plot, imported only when a chart is drawn (matplotlib is optional)."""
+    import servicekit.plot
+
+    return servicekit.plot
 
 
 # --------------------------------------------------------------------------- sections
@@ -179,6 +194,16 @@ def _kpis(report: _Report) -> None:
         ],
         rows,
     )
+    weekly = kpi_report(
+        tickets.assign(week=tickets["created"].dt.to_period("W").dt.start_time),
+        by="week",
+        satisfaction="csat",
+    )
+    report.chart(
+        "kpi-csat-by-week.png",
+        "CSAT per week with its 95% interval",
+        lambda: _plot().plot_kpi_trend(weekly, "csat"),
+    )
     satisfaction = csat(tickets["csat"], missing="omit")
     promoter = nps(tickets["nps"], missing="omit")
     report.line()
@@ -225,7 +250,7 @@ def _kpis(report: _Report) -> None:
 
 
 def _churn(report: _Report) -> dict[str, float]:
-    from servicekit.churn import evaluate, fit_churn_model, lift_table
+    from servicekit.churn import calibration_table, evaluate, fit_churn_model, lift_table
     from servicekit.datasets import make_customers
 
     customers = make_customers(5000, random_state=0)
@@ -270,6 +295,17 @@ def _churn(report: _Report) -> dict[str, float]:
             [f"precision at {scores.threshold:.2f}", _fmt_pct(scores.precision)],
             [f"recall at {scores.threshold:.2f}", _fmt_pct(scores.recall)],
         ],
+    )
+    calibration = calibration_table(test["churned"], proba, bins=10)
+    report.chart(
+        "churn-gains-lift.png",
+        "churn model: cumulative gains and lift by decile",
+        lambda: _plot().plot_lift(lift),
+    )
+    report.chart(
+        "churn-calibration.png",
+        "churn model: observed churn rate against predicted probability",
+        lambda: _plot().plot_calibration(calibration),
     )
     top_capture = float(lift["cumulative_capture"].iloc[1])
     report.line(
@@ -423,6 +459,12 @@ def _forecast_and_staffing(report: _Report) -> None:
         ],
         rows,
     )
+    last_week = counts[counts.index >= counts.index[-1].normalize() - pd.Timedelta(days=6)]
+    report.chart(
+        "forecast.png",
+        "next week's contact forecast with its 90% interval, after last week's actual counts",
+        lambda: _plot().plot_forecast(forecast, last_week),
+    )
     report.line(
         f"  Staffing for the forecast distribution instead of its mean adds {staffing.added}"
         " agent-half-hours over the week."
@@ -489,6 +531,11 @@ def _forecast_and_staffing(report: _Report) -> None:
             ]
         )
     report.table(["shift", "length", "break", "agents"], rows)
+    report.chart(
+        "staffing-monday.png",
+        "Monday: agents required (Erlang C) against the shift schedule's coverage",
+        lambda: _plot().plot_staffing(need, schedule, times=pd.DatetimeIndex(monday.index)),
+    )
     report.line(
         f"  {int(schedule.counts.sum())} shifts; {int(schedule.overstaffing.sum())} agent-half-hours"
         f" above the requirement ({_fmt_pct(schedule.overstaffing.sum() / schedule.requirements.sum())}"
@@ -505,6 +552,11 @@ def _insights(report: _Report) -> None:
     segments = segment_customers(customers, features=features, k=4, n_boot=0, random_state=0)
     profile = segments.profile()
     churn = customers.groupby(segments.labels)["churned"].mean()
+    report.chart(
+        "segments.png",
+        "customer segments: each feature's mean per segment",
+        lambda: _plot().plot_segments(segments),
+    )
     report.heading(SECTIONS[9])
     report.line(
         f"k-means with k=4 on {', '.join(features)} of {len(customers):,} customers"
@@ -576,6 +628,11 @@ def _classify(report: _Report) -> None:
     test = questions[questions["split"] == "test"]
     classifier = fit_question_classifier(train["question"], train["intent"])
     scores = evaluate_classifier(classifier, test["question"], test["intent"], threshold=_THRESHOLD)
+    report.chart(
+        "classification-confusion.png",
+        "question classifier: confusion matrix on the held-out questions",
+        lambda: _plot().plot_confusion(scores),
+    )
     report.heading(SECTIONS[11])
     report.line(
         f"Logistic regression on word and character n-grams of {len(train)} questions over"
@@ -669,12 +726,68 @@ def _classify(report: _Report) -> None:
     report.table(["#", "intent", "confidence", "queue", "reason", "agent", "status"], rows)
 
 
+# --------------------------------------------------------------------------- charts
+#: Heading of the list of chart files (printed only with ``plots``).
+CHARTS = "Charts written (servicekit.plot)"
+
+
+def prepare_plots(folder: str | os.PathLike[str]) -> Path:
+    """Check that charts can be drawn and written to ``folder`` (created if missing).
+
+    Raises :class:`~servicekit.errors.OptionalDependencyError` without matplotlib and a
+    one-line :class:`~servicekit._cli_support.CommandError` naming ``--plots`` when the
+    folder is a file or cannot be created or written: before the demo's work starts.
+    """
+    from servicekit._cli_support import CommandError
+    from servicekit.plot._core import require_matplotlib
+
+    require_matplotlib()
+    path = Path(folder)
+    if path.exists() and not path.is_dir():
+        raise CommandError(f"--plots {folder}: is a file, not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CommandError(
+            f"--plots {folder}: folder cannot be created ({exc.strerror or exc})"
+        ) from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise CommandError(f"--plots {folder}: cannot be written (permission denied)")
+    return path
+
+
+def _write_charts(report: _Report, folder: Path, shown: str) -> None:
+    from servicekit._cli_support import CommandError
+
+    report.heading(CHARTS)
+    report.line(
+        f"PNG files in {shown}, one per figure; each is a servicekit.plot function's Figure."
+    )
+    rows = []
+    for name, what, draw in report.charts:
+        figure = draw()
+        try:
+            figure.savefig(folder / name, dpi=100)
+        except OSError as exc:
+            raise CommandError(
+                f"--plots {shown}: cannot write {name} ({exc.strerror or exc})"
+            ) from None
+        rows.append([name, what])
+        report.flush()
+    report.table(["file", "shows"], rows)
+
+
 # --------------------------------------------------------------------------- entry point
-def run(out: TextIO | None = None) -> dict[str, float]:
+def run(
+    out: TextIO | None = None, *, plots: str | os.PathLike[str] | None = None
+) -> dict[str, float]:
     """Print the demo report to ``out`` (standard output); return its headline figures.
 
     The report has one section per heading in :data:`SECTIONS`; the figures are the
-    churn model's held-out ``roc_auc`` and the run time in ``seconds``.
+    churn model's held-out ``roc_auc`` and the run time in ``seconds``. With ``plots``
+    (a folder, created if missing; needs matplotlib, the ``plot`` extra) the
+    :mod:`servicekit.plot` figures of the sections are also written there as PNG files,
+    listed under the heading :data:`CHARTS`.
 
     Examples
     --------
@@ -682,6 +795,7 @@ def run(out: TextIO | None = None) -> dict[str, float]:
     (14, 'Churn prediction: logistic model summary')
     """
     stream = sys.stdout if out is None else out
+    folder = None if plots is None else prepare_plots(plots)
     report = _Report(stream)
     started = time.perf_counter()
     report.line("servicekit demo: every area end to end on built-in sample data")
@@ -700,6 +814,8 @@ def run(out: TextIO | None = None) -> dict[str, float]:
         if isinstance(found, dict):
             figures.update(found)
         report.flush()
+    if folder is not None and plots is not None:
+        _write_charts(report, folder, os.fspath(plots))
     figures["seconds"] = time.perf_counter() - started
     report.line()
     # No run time on the page: the output is the same on every run (docs/cli.md shows it).

@@ -57,9 +57,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 def _demo(args: argparse.Namespace) -> int:
     # The demo's code lives in servicekit._demo; importing it here keeps --help instant.
-    from servicekit._demo import run
+    from servicekit._demo import prepare_plots, run
 
-    run()
+    if args.plots is not None:
+        prepare_plots(args.plots)  # matplotlib and the folder, before the work
+    run(plots=args.plots)
     return 0
 
 
@@ -78,7 +80,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     >>> parser.prog
     'servicekit'
     >>> sorted(parser.parse_args(["demo"]).__dict__)
-    ['command', 'debug', 'handler', 'parser', 'version']
+    ['command', 'debug', 'handler', 'parser', 'plots', 'version']
     """
     wanted = next((arg for arg in argv or () if not arg.startswith("-")), None)
     parser = argparse.ArgumentParser(
@@ -101,6 +103,14 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
             " and print a report: KPIs with intervals, churn model, recommendations,"
             " forecast and staffing, segments, contact reasons, question classification,"
             " FAQ answers and routing. Needs no network and no files."
+        ),
+    )
+    demo.add_argument(
+        "--plots",
+        metavar="DIR",
+        help=(
+            "also write the report's charts as PNG files into DIR (created if missing);"
+            " needs matplotlib: pip install 'servicekit[plot]'"
         ),
     )
     demo.set_defaults(handler=_demo, parser=demo)
