@@ -17,6 +17,7 @@ from servicekit.classify import fit_question_classifier
 from servicekit.datasets import load_questions, make_customers
 from servicekit.forecast import backtest, compare_methods
 from servicekit.insights import discover_topics, segment_customers
+from servicekit.optimize import schedule_shifts, shift_patterns
 
 
 def _counts() -> pd.Series:
@@ -46,6 +47,12 @@ CALLS = {
     ),
     "backtest": lambda progress: backtest(
         _counts(), horizon_days=1, step_days=7, progress=progress
+    ),
+    "schedule_shifts": lambda progress: schedule_shifts(
+        np.array([2, 3, 4, 4, 3, 2, 2, 3, 4, 3, 2, 1]),
+        shift_patterns(12, lengths=[6, 8]),
+        time_limit=10,
+        progress=progress,
     ),
     "compare_methods": lambda progress: compare_methods(
         _counts(), horizon_days=1, step_days=7, progress=progress
@@ -78,6 +85,18 @@ def test_the_helper_counts_steps(capsys: pytest.CaptureFixture[str]) -> None:
     assert "counting" in err
     assert "/4 [" in err  # the total, in tqdm's "n/total [elapsed" form
     assert err.endswith("\r")  # leave=False: the bar is wiped when the step ends
+
+
+def test_the_clock_counts_seconds_while_a_call_blocks(capsys: pytest.CaptureFixture[str]) -> None:
+    import time
+
+    from servicekit._progress import progress_clock
+
+    with progress_clock("waiting", enabled=True, limit=5, tick=0.05):
+        time.sleep(0.6)
+    err = capsys.readouterr().err
+    assert "waiting" in err
+    assert "/5 [" in err
 
 
 def test_on_terminal_is_false_when_stderr_is_not_a_terminal(

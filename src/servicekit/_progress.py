@@ -21,10 +21,12 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from typing import Protocol
 
-__all__ = ["Bar", "on_terminal", "progress_bar"]
+__all__ = ["Bar", "on_terminal", "progress_bar", "progress_clock"]
 
 
 class Bar(Protocol):
@@ -49,13 +51,13 @@ class _NoBar:
 
 @contextlib.contextmanager
 def progress_bar(
-    total: int | None, description: str, *, enabled: bool, unit: str = "step"
+    total: float | None, description: str, *, enabled: bool, unit: str = "step"
 ) -> Iterator[Bar]:
     """A tqdm bar of ``total`` steps on standard error when ``enabled``, else a no-op bar.
 
     Parameters
     ----------
-    total : int or None
+    total : int, float or None
         Number of steps (None when unknown: a counter without a percentage).
     description : str
         Shown before the bar, e.g. ``"segment_customers: k-means"``.
@@ -84,6 +86,45 @@ def progress_bar(
         yield bar
     finally:
         bar.close()
+
+
+@contextlib.contextmanager
+def progress_clock(
+    description: str, *, enabled: bool, limit: float | None = None, tick: float = 0.5
+) -> Iterator[None]:
+    """A bar of elapsed seconds for one blocking call (a solver) that reports no progress.
+
+    A background thread advances the bar every ``tick`` seconds until the block ends;
+    with ``limit`` (the call's time limit) the bar fills towards it, else it counts up.
+
+    Examples
+    --------
+    >>> with progress_clock("solving", enabled=False, limit=10):
+    ...     pass
+    """
+    if not enabled:
+        yield
+        return
+    done = threading.Event()
+    with progress_bar(limit, description, enabled=True, unit="s") as bar:
+        started = last = time.monotonic()
+
+        def advance() -> None:
+            nonlocal last
+            while not done.wait(tick):
+                now = time.monotonic()
+                step = now - last if limit is None else min(now, started + limit) - last
+                if step > 0:
+                    bar.update(round(step, 1))
+                    last += round(step, 1)
+
+        ticker = threading.Thread(target=advance, name="servicekit-progress", daemon=True)
+        ticker.start()
+        try:
+            yield
+        finally:
+            done.set()
+            ticker.join()
 
 
 def _screen() -> tuple[int, int]:
