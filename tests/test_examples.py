@@ -51,3 +51,21 @@ def test_a_data_folder_without_the_data_set_is_named(
         data_file("technion_anonymous_bank", "calls.csv")
     assert "technion_anonymous_bank" in str(info.value.code)
     assert "does not exist" in str(info.value.code)
+
+
+@pytest.mark.slow
+def test_the_quickstart_runs_on_built_in_data_outside_the_repository(tmp_path: Path) -> None:
+    # No data folder, no repository on the path: only the installed servicekit.
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / "quickstart.py")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    for area in ("metrics", "churn", "classify", "recommend", "forecast", "optimize", "insights"):
+        assert f"== {area}" in done.stdout or f"+ {area}" in done.stdout, area
+    assert "Traceback" not in done.stderr

@@ -25,6 +25,7 @@ from servicekit._cli_support import (
     split_names,
     write_output,
 )
+from servicekit._progress import on_terminal
 
 
 def add_commands(subparsers: Any) -> None:
@@ -183,7 +184,13 @@ def _fit(args: argparse.Namespace) -> int:
         print(model)
         if args.folds:
             scores = call(
-                cross_validate, names, frame, target=args.target, folds=args.folds, **options
+                cross_validate,
+                names,
+                frame,
+                target=args.target,
+                folds=args.folds,
+                progress=on_terminal(),
+                **options,
             )
             means, spreads = scores.mean(numeric_only=True), scores.std(numeric_only=True)
             print(

@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from servicekit._validation import Column, Frame, Interval, fail, validated
+from servicekit._progress import progress_bar
+from servicekit._validation import Column, Flag, Frame, Interval, fail, validated
 from servicekit.churn.evaluation import evaluate
 from servicekit.churn.model import fit_churn_model, target_outcome
 from servicekit.errors import ServicekitWarning
@@ -24,6 +25,7 @@ _FIT_OPTIONS = ("positive", "exclude", "categorical", "l2", "missing")
     folds=Interval(kind="int", low=2),
     repeats=Interval(kind="int", low=1),
     random_state=Interval(kind="int", low=0),
+    progress=Flag(),
 )
 def cross_validate(
     frame: pd.DataFrame,
@@ -32,6 +34,7 @@ def cross_validate(
     folds: int = 5,
     repeats: int = 1,
     random_state: int = 0,
+    progress: bool = False,
     **fit_options: Any,
 ) -> pd.DataFrame:
     """Repeated stratified k-fold cross-validation of :func:`fit_churn_model`.
@@ -58,6 +61,9 @@ def cross_validate(
         Number of differently shuffled repetitions.
     random_state : int, default 0
         Seed of the shuffling.
+    progress : bool, default False
+        Show a progress bar of the fits on standard error (the command line turns it
+        on when standard error is a terminal).
     **fit_options
         ``positive``, ``exclude``, ``categorical``, ``l2`` and ``missing``, passed
         to :func:`fit_churn_model`.
@@ -108,22 +114,37 @@ def cross_validate(
         )
     splitter = RepeatedStratifiedKFold(n_splits=folds, n_repeats=repeats, random_state=random_state)
     rows = []
-    for index, (train, test) in enumerate(splitter.split(np.zeros(len(outcome)), outcome)):
-        model = fit_churn_model(table.iloc[train], target=target, **fit_options)
-        with warnings.catch_warnings():
-            # Unscored rows under missing="drop" are documented above, not news per fold.
-            warnings.filterwarnings("ignore", message=".*get no score", category=ServicekitWarning)
-            proba = model.predict_proba(table.iloc[test]).to_numpy()
-        scored = ~np.isnan(proba)  # only rows with missing values under missing="drop"
-        result = evaluate(outcome[test][scored].astype(bool), proba[scored])
-        rows.append(
-            {
-                "repeat": index // folds,
-                "fold": index % folds,
-                "n_train": int(model.logistic.n_obs),  # unweighted: the number of rows
-                "n_test": int(scored.sum()),
-                **result.to_dict(),
-            }
-        )
+    splits = splitter.split(np.zeros(len(outcome)), outcome)
+    with progress_bar(folds * repeats, "cross_validate", enabled=progress, unit="fit") as bar:
+        for index, (train, test) in enumerate(splits):
+            rows.append(_fold(table, target, fit_options, outcome, train, test, index, folds))
+            bar.update()
     scores: pd.DataFrame = pd.DataFrame(rows)
     return scores
+
+
+def _fold(
+    table: pd.DataFrame,
+    target: str,
+    fit_options: dict[str, Any],
+    outcome: Any,
+    train: Any,
+    test: Any,
+    index: int,
+    folds: int,
+) -> dict[str, Any]:
+    """Fit on ``train``, score ``test``: one row of :func:`cross_validate`'s table."""
+    model = fit_churn_model(table.iloc[train], target=target, **fit_options)
+    with warnings.catch_warnings():
+        # Unscored rows under missing="drop" are documented above, not news per fold.
+        warnings.filterwarnings("ignore", message=".*get no score", category=ServicekitWarning)
+        proba = model.predict_proba(table.iloc[test]).to_numpy()
+    scored = ~np.isnan(proba)  # only rows with missing values under missing="drop"
+    result = evaluate(outcome[test][scored].astype(bool), proba[scored])
+    return {
+        "repeat": index // folds,
+        "fold": index % folds,
+        "n_train": int(model.logistic.n_obs),  # unweighted: the number of rows
+        "n_test": int(scored.sum()),
+        **result.to_dict(),
+    }

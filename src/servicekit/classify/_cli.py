@@ -19,6 +19,7 @@ from servicekit._cli_support import (
     read_text,
     write_output,
 )
+from servicekit._progress import on_terminal
 
 
 def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -84,7 +85,9 @@ def _train(args: argparse.Namespace) -> int:
     texts = _read_column(args.data, args.text, "--text", "DATA.csv")
     labels = _read_column(args.data, args.label, "--label", "DATA.csv")
     names = {"texts": f"--text column of {args.data}", "labels": f"--label column of {args.data}"}
-    classifier = call(fit_question_classifier, names, texts, labels, model=args.model)
+    classifier = call(
+        fit_question_classifier, names, texts, labels, model=args.model, progress=on_terminal()
+    )
     write_output(args.output, classifier.to_json())
     print(
         f"trained {classifier.model} on {len(texts)} questions, {len(classifier.labels)} labels, "

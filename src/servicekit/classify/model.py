@@ -42,6 +42,7 @@ from servicekit._persistence import (
     write_document,
     write_file,
 )
+from servicekit._progress import progress_bar
 from servicekit._results import ResultMixin
 from servicekit._typing import ArrayLike, FloatArray, TextsLike
 from servicekit._validation import (
@@ -735,6 +736,7 @@ def _fit_linear_svm(
     stem=Flag(),
     remove_stopwords=Flag(),
     max_iter=Interval(kind="int", low=1),
+    progress=Flag(),
 )
 def fit_question_classifier(
     texts: TextsLike,
@@ -753,6 +755,7 @@ def fit_question_classifier(
     stem: bool = True,
     remove_stopwords: bool = False,
     max_iter: int = 1000,
+    progress: bool = False,
 ) -> QuestionClassifier:
     """Fit a question (intent) classifier on word + character TF-IDF features.
 
@@ -808,6 +811,9 @@ def fit_question_classifier(
     max_iter : int, default 1000
         Iteration cap of the logistic and SVM solvers; a
         :class:`~servicekit.errors.ConvergenceWarning` says when it was reached.
+    progress : bool, default False
+        Show a progress bar of the two stages (features, model fit) on standard error;
+        the command line turns it on when standard error is a terminal.
 
     Returns
     -------
@@ -858,25 +864,30 @@ def fit_question_classifier(
     if min_df is None:
         min_df = 2 if len(texts) >= MIN_DF_TWO_FROM else 1
     options = FeatureOptions(word_ngrams, char_ngrams, preprocessing, min_df, max_features)
-    texts_list: list[str] = list(texts)
-    features, X = TextFeatures.fit_transform(texts_list, options, function=name)
-    slopes = offsets = None
-    if model == "logistic":
-        coefficients, intercepts, C = _fit_logistic(X, y, C, class_weight, max_iter)
-    elif model == "naive_bayes":
-        from sklearn.naive_bayes import MultinomialNB
-        from sklearn.utils.class_weight import compute_sample_weight
+    with progress_bar(2, "fit_question_classifier", enabled=progress) as bar:
+        texts_list: list[str] = list(texts)
+        bar.set_postfix_str("features")
+        features, X = TextFeatures.fit_transform(texts_list, options, function=name)
+        bar.update()
+        bar.set_postfix_str(f"{model} fit")
+        slopes = offsets = None
+        if model == "logistic":
+            coefficients, intercepts, C = _fit_logistic(X, y, C, class_weight, max_iter)
+        elif model == "naive_bayes":
+            from sklearn.naive_bayes import MultinomialNB
+            from sklearn.utils.class_weight import compute_sample_weight
 
-        alpha = 1.0 if alpha is None else alpha
-        weights = compute_sample_weight(class_weight, y) if class_weight else None
-        nb = MultinomialNB(alpha=alpha).fit(X, y, sample_weight=weights)
-        coefficients = np.asarray(nb.feature_log_prob_)
-        intercepts = np.asarray(nb.class_log_prior_)
-    else:
-        C = DEFAULT_C["linear_svm"] if C is None else C
-        coefficients, intercepts, slopes, offsets = _fit_linear_svm(
-            X, y, C, class_weight, random_state, max_iter
-        )
+            alpha = 1.0 if alpha is None else alpha
+            weights = compute_sample_weight(class_weight, y) if class_weight else None
+            nb = MultinomialNB(alpha=alpha).fit(X, y, sample_weight=weights)
+            coefficients = np.asarray(nb.feature_log_prob_)
+            intercepts = np.asarray(nb.class_log_prior_)
+        else:
+            C = DEFAULT_C["linear_svm"] if C is None else C
+            coefficients, intercepts, slopes, offsets = _fit_linear_svm(
+                X, y, C, class_weight, random_state, max_iter
+            )
+        bar.update()
     fit_options = {
         "C": C,
         "alpha": alpha,

@@ -8,8 +8,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from servicekit._progress import Bar, progress_bar
 from servicekit._typing import FloatArray, TimesLike
-from servicekit._validation import Interval, Options, Times, described, fail, validated
+from servicekit._validation import Flag, Interval, Options, Times, described, fail, validated
 from servicekit.forecast._grid import CountSeries, day_numbers
 from servicekit.forecast.model import METHODS, forecast_arrivals
 
@@ -74,6 +75,7 @@ def _run(
     level: float,
     method: str,
     options: Mapping[str, Any],
+    bar: Bar,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-origin metrics and the pooled errors."""
     days = day_numbers(pd.DatetimeIndex(history.index))
@@ -112,6 +114,7 @@ def _run(
         )
         pooled.append(errors)
         rows.append(_summary(errors, pd.Timestamp(np.datetime64(origin, "D"))))
+        bar.update()
     table = pd.DataFrame(rows).set_index("origin")
     return table, pd.concat(pooled, ignore_index=True)
 
@@ -138,6 +141,7 @@ _COMMON = {
     "step_days": Interval(kind="int", low=1),
     "lead_days": Interval(kind="int", low=1, optional=True),
     "level": Interval(low=0, high=1, low_open=True, high_open=True),
+    "progress": Flag(),
 }
 
 
@@ -151,6 +155,7 @@ def backtest(
     step_days: int = 5,
     lead_days: int | None = None,
     level: float = 0.9,
+    progress: bool = False,
     **options: Any,
 ) -> pd.DataFrame:
     """Rolling-origin evaluation of a forecasting method on a history of counts.
@@ -178,6 +183,8 @@ def backtest(
         ``horizon_days=5``: five days ahead); all ``horizon_days`` days by default.
     level : float, default 0.9
         Level of the scored prediction interval.
+    progress : bool, default False
+        Show a progress bar of the origins on standard error.
     **options
         Passed to :func:`forecast_arrivals` (``weeks``, ``shrink``).
 
@@ -208,7 +215,10 @@ def backtest(
     ('overall', ['method', 'n_intervals', 'rmse'])
     """
     origin_days = _origins(history, origins, horizon_days, step_days, "backtest")
-    table, pooled = _run(history, origin_days, horizon_days, lead_days, level, method, options)
+    with progress_bar(len(origin_days), "backtest", enabled=progress, unit="origin") as bar:
+        table, pooled = _run(
+            history, origin_days, horizon_days, lead_days, level, method, options, bar
+        )
     overall = _summary(pooled, "overall")
     table = pd.concat([table, pd.DataFrame([overall]).set_index("origin")])
     table.insert(0, "method", method)
@@ -262,6 +272,7 @@ def compare_methods(
     step_days: int = 5,
     lead_days: int | None = None,
     level: float = 0.9,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """Backtest several methods on the same origins and put their overall scores side by side.
 
@@ -273,8 +284,8 @@ def compare_methods(
         Method names, or labels mapped to options of :func:`forecast_arrivals`
         including ``"method"``, e.g.
         ``{"average, 4 weeks": {"method": "historical_average", "weeks": 4}}``.
-    horizon_days, origins, step_days, lead_days, level
-        As for :func:`backtest`.
+    horizon_days, origins, step_days, lead_days, level, progress
+        As for :func:`backtest` (the bar counts every method's origins).
 
     Returns
     -------
@@ -296,12 +307,15 @@ def compare_methods(
     specs = _method_specs(methods)
     origin_days = _origins(history, origins, horizon_days, step_days, "compare_methods")
     rows = []
-    for label, spec in specs.items():
-        options = {k: v for k, v in spec.items() if k != "method"}
-        _, pooled = _run(
-            history, origin_days, horizon_days, lead_days, level, spec["method"], options
-        )
-        rows.append(_summary(pooled, label))
+    steps = len(specs) * len(origin_days)
+    with progress_bar(steps, "compare_methods", enabled=progress, unit="fit") as bar:
+        for label, spec in specs.items():
+            bar.set_postfix_str(label)
+            options = {k: v for k, v in spec.items() if k != "method"}
+            _, pooled = _run(
+                history, origin_days, horizon_days, lead_days, level, spec["method"], options, bar
+            )
+            rows.append(_summary(pooled, label))
     table = pd.DataFrame(rows).set_index("origin")
     table.index.name = "method"
     rmse = table["rmse"].to_numpy()

@@ -23,6 +23,7 @@ from servicekit._cli_support import (
     split_names,
     write_output,
 )
+from servicekit._progress import on_terminal
 
 
 def add_commands(subparsers: Any) -> None:
@@ -122,7 +123,14 @@ def _segment(args: argparse.Namespace) -> int:
         frame = frame.set_index(args.id_column)
     names = {"frame": args.data, "features": "--features", "k": "--k"}
     with notes():
-        seg = call(segment_customers, names, frame, features=split_names(args.features), k=args.k)
+        seg = call(
+            segment_customers,
+            names,
+            frame,
+            features=split_names(args.features),
+            k=args.k,
+            progress=on_terminal(),
+        )
     scores = seg.scores["silhouette"]
     header = (
         f"{seg.k} segments of {len(seg.labels)} customers on {', '.join(seg.features)} "
@@ -161,7 +169,12 @@ def _topics(args: argparse.Namespace) -> int:
     }
     with notes():
         topics = call(
-            discover_topics, names, list(texts), n_topics=args.n_topics, method=args.method
+            discover_topics,
+            names,
+            list(texts),
+            n_topics=args.n_topics,
+            method=args.method,
+            progress=on_terminal(),
         )
     table = topics.to_frame()
     if (args.format or "table") == "table":  # one line per topic for people

@@ -20,10 +20,12 @@ from servicekit._persistence import (
     write_document,
     write_file,
 )
+from servicekit._progress import progress_bar
 from servicekit._results import ResultMixin
 from servicekit._typing import FloatArray
 from servicekit._validation import (
     Column,
+    Flag,
     Frame,
     InstanceOf,
     Interval,
@@ -444,6 +446,7 @@ def _kmeans(scaled: FloatArray, k: int, random_state: int) -> Any:
     transform=Options("auto", "log", "none"),
     random_state=Interval(kind="int", low=0),
     n_boot=Interval(kind="int", low=0),
+    progress=Flag(),
 )
 def segment_customers(
     frame: pd.DataFrame,
@@ -454,6 +457,7 @@ def segment_customers(
     transform: str = "auto",
     random_state: int = 0,
     n_boot: int = 10,
+    progress: bool = False,
 ) -> Segmentation:
     """Segment customers by k-means on scaled features; choose k by silhouette.
 
@@ -487,6 +491,9 @@ def segment_customers(
     random_state : int, default 0
     n_boot : int, default 10
         Bootstrap refits for :attr:`Segmentation.stability` (0 skips it).
+    progress : bool, default False
+        Show a progress bar of the k-means fits on standard error (the command line
+        turns it on when standard error is a terminal).
 
     Returns
     -------
@@ -587,43 +594,49 @@ def segment_customers(
     if len(scaled) > SILHOUETTE_SAMPLE:
         rng = np.random.default_rng(random_state)
         sample = rng.choice(len(scaled), SILHOUETTE_SAMPLE, replace=False)
-    fits = {}
-    rows = []
-    for c in candidates:
-        model = _kmeans(scaled, c, random_state)
-        fits[c] = model
-        labels_c = model.labels_
-        used = len(np.unique(labels_c if sample is None else labels_c[sample]))
-        if 2 <= used < (len(scaled) if sample is None else len(sample)):
-            pick = slice(None) if sample is None else sample
-            silhouette = float(silhouette_score(scaled[pick], labels_c[pick]))
-        else:
-            silhouette = float("nan")
-        rows.append((c, silhouette, float(model.inertia_)))
-    scores = pd.DataFrame(rows, columns=["k", "silhouette", "inertia"]).set_index("k")
-    chosen = int(scores["silhouette"].idxmax()) if k is None else k
-    model = fits[chosen]
-    # Renumber segments by size (largest first; ties by original number) for readability.
-    sizes = np.bincount(model.labels_, minlength=chosen)
-    order = np.lexsort((np.arange(chosen), -sizes))
-    renumber = np.empty(chosen, dtype=np.int64)
-    renumber[order] = np.arange(chosen)
-    labels = renumber[model.labels_]
-    centers = np.asarray(model.cluster_centers_, dtype=np.float64)[order]
+    steps = len(candidates) + (n_boot if n_boot > 0 else 0)
+    with progress_bar(steps, "segment_customers: k-means", enabled=progress, unit="fit") as bar:
+        fits = {}
+        rows = []
+        for c in candidates:
+            bar.set_postfix_str(f"k={c}")
+            model = _kmeans(scaled, c, random_state)
+            fits[c] = model
+            labels_c = model.labels_
+            used = len(np.unique(labels_c if sample is None else labels_c[sample]))
+            if 2 <= used < (len(scaled) if sample is None else len(sample)):
+                pick = slice(None) if sample is None else sample
+                silhouette = float(silhouette_score(scaled[pick], labels_c[pick]))
+            else:
+                silhouette = float("nan")
+            rows.append((c, silhouette, float(model.inertia_)))
+            bar.update()
+        scores = pd.DataFrame(rows, columns=["k", "silhouette", "inertia"]).set_index("k")
+        chosen = int(scores["silhouette"].idxmax()) if k is None else k
+        model = fits[chosen]
+        # Renumber segments by size (largest first; ties by original number) for readability.
+        sizes = np.bincount(model.labels_, minlength=chosen)
+        order = np.lexsort((np.arange(chosen), -sizes))
+        renumber = np.empty(chosen, dtype=np.int64)
+        renumber[order] = np.arange(chosen)
+        labels = renumber[model.labels_]
+        centers = np.asarray(model.cluster_centers_, dtype=np.float64)[order]
 
-    stability = float("nan")
-    if n_boot > 0 and chosen >= 2:
-        from sklearn.metrics import adjusted_rand_score
+        stability = float("nan")
+        if n_boot > 0 and chosen >= 2:
+            from sklearn.metrics import adjusted_rand_score
 
-        rng = np.random.default_rng(random_state)
-        agreements = []
-        for b in range(n_boot):
-            pick = rng.integers(0, len(scaled), len(scaled))
-            if len(np.unique(scaled[pick], axis=0)) < chosen:
-                continue
-            refit = _kmeans(scaled[pick], chosen, random_state + b + 1)
-            agreements.append(adjusted_rand_score(labels, refit.predict(scaled)))
-        stability = float(np.mean(agreements)) if agreements else float("nan")
+            rng = np.random.default_rng(random_state)
+            agreements = []
+            for b in range(n_boot):
+                bar.set_postfix_str(f"stability {b + 1}/{n_boot}")
+                bar.update()
+                pick = rng.integers(0, len(scaled), len(scaled))
+                if len(np.unique(scaled[pick], axis=0)) < chosen:
+                    continue
+                refit = _kmeans(scaled[pick], chosen, random_state + b + 1)
+                agreements.append(adjusted_rand_score(labels, refit.predict(scaled)))
+            stability = float(np.mean(agreements)) if agreements else float("nan")
 
     label_series = pd.Series(labels, index=frame.index, name="segment")
     grouped = pd.DataFrame(raw, columns=names, index=frame.index).groupby(labels)

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from servicekit._progress import Bar, progress_bar
 from servicekit._results import ResultMixin
 from servicekit._typing import FloatArray, TextsLike
 from servicekit._validation import (
@@ -292,6 +293,7 @@ def _search_range(n_texts: int, given: range | None) -> list[int]:
     language=Options(*LANGUAGES),
     stem=Flag(),
     random_state=Interval(kind="int", low=0),
+    progress=Flag(),
 )
 def discover_topics(
     texts: TextsLike,
@@ -302,6 +304,7 @@ def discover_topics(
     language: str = "english",
     stem: bool = True,
     random_state: int = 0,
+    progress: bool = False,
 ) -> Topics:
     """Discover topics (contact reasons) in unlabelled messages.
 
@@ -339,6 +342,10 @@ def discover_topics(
         words are removed for English only.
     stem : bool, default True
     random_state : int, default 0
+    progress : bool, default False
+        Show a progress bar (features, each candidate number of topics, the final
+        model) on standard error; the command line turns it on when standard error is
+        a terminal.
 
     Returns
     -------
@@ -387,39 +394,47 @@ def discover_topics(
             f"must be below the number of texts ({len(texts)})",
             n_topics,
         )
-    features = TextFeatures.fit(
-        texts, _feature_options(language, stem, len(texts)), function="discover_topics"
-    )
-    matrix = features.transform(texts)
-    scores = pd.DataFrame(
-        {"silhouette": pd.Series(dtype=np.float64)},
-        index=pd.Index([], name="n_topics", dtype=np.int64),
-    )
-    svd = None
-    points = None
-    if method == "kmeans" or n_topics is None:
-        svd, points = _lsa(matrix, random_state)
-    if n_topics is None:
-        assert points is not None
-        candidates = _search_range(len(texts), topic_range)
-        if not candidates:
-            fail(
-                "discover_topics",
-                "topic_range",
-                f"must include a number in 2..{len(texts) - 1}",
-                topic_range,
-            )
-        n_topics, scores = _choose(points, candidates, random_state)
-    if method == "kmeans":
-        assert points is not None
-        kmeans = _kmeans(points, n_topics, random_state, n_init=3)
-        raw = np.asarray(kmeans.labels_, dtype=np.int64)
-        model: Any = (svd, kmeans)
-    else:
-        nmf = _nmf(_word_block(features, matrix), n_topics, random_state)
-        model = nmf
-        loadings = np.asarray(nmf.transform(_word_block(features, matrix)))
-        raw = np.argmax(loadings, axis=1).astype(np.int64)
+    searched = _search_range(len(texts), topic_range) if n_topics is None else []
+    steps = 2 + len(searched)
+    with progress_bar(steps, "discover_topics", enabled=progress) as bar:
+        bar.set_postfix_str("features")
+        features = TextFeatures.fit(
+            texts, _feature_options(language, stem, len(texts)), function="discover_topics"
+        )
+        matrix = features.transform(texts)
+        bar.update()
+        scores = pd.DataFrame(
+            {"silhouette": pd.Series(dtype=np.float64)},
+            index=pd.Index([], name="n_topics", dtype=np.int64),
+        )
+        svd = None
+        points = None
+        if method == "kmeans" or n_topics is None:
+            bar.set_postfix_str("LSA")
+            svd, points = _lsa(matrix, random_state)
+        if n_topics is None:
+            assert points is not None
+            candidates = _search_range(len(texts), topic_range)
+            if not candidates:
+                fail(
+                    "discover_topics",
+                    "topic_range",
+                    f"must include a number in 2..{len(texts) - 1}",
+                    topic_range,
+                )
+            n_topics, scores = _choose(points, candidates, random_state, bar)
+        bar.set_postfix_str(f"final model, {n_topics} topics")
+        if method == "kmeans":
+            assert points is not None
+            kmeans = _kmeans(points, n_topics, random_state, n_init=3)
+            raw = np.asarray(kmeans.labels_, dtype=np.int64)
+            model: Any = (svd, kmeans)
+        else:
+            nmf = _nmf(_word_block(features, matrix), n_topics, random_state)
+            model = nmf
+            loadings = np.asarray(nmf.transform(_word_block(features, matrix)))
+            raw = np.argmax(loadings, axis=1).astype(np.int64)
+        bar.update()
     counts = np.bincount(raw, minlength=n_topics)
     order = np.lexsort((np.arange(n_topics), -counts)).astype(np.int64)
     labels, weights = _assign(method, model, features, texts, order)
@@ -440,7 +455,7 @@ def discover_topics(
 
 
 def _choose(
-    points: FloatArray, candidates: list[int], random_state: int
+    points: FloatArray, candidates: list[int], random_state: int, bar: Bar
 ) -> tuple[int, pd.DataFrame]:
     from sklearn.metrics import silhouette_score
 
@@ -450,8 +465,10 @@ def _choose(
         sample = points[rng.choice(len(points), SEARCH_SAMPLE, replace=False)]
     rows = []
     for k in candidates:
+        bar.update()
         if k >= len(sample):
             continue
+        bar.set_postfix_str(f"k-means for {k} topics")
         labels = _kmeans(sample, k, random_state, n_init=3).labels_
         if len(np.unique(labels)) < 2:
             rows.append((k, float("nan")))

@@ -17,11 +17,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from servicekit._progress import progress_clock
 from servicekit._results import ResultMixin
 from servicekit._typing import ArrayLike, IntArray
 from servicekit._validation import (
     Array,
     Constraint,
+    Flag,
     Interval,
     _Context,
     described,
@@ -259,6 +261,7 @@ class ShiftSchedule(ResultMixin):
     costs=Array(low=0, high=_MAX_COST, optional=True),
     time_limit=Interval(low=0, low_open=True, optional=True),
     mip_gap=Interval(low=0, high=1, optional=True),
+    progress=Flag(),
 )
 def schedule_shifts(
     requirements: ArrayLike,
@@ -267,6 +270,7 @@ def schedule_shifts(
     costs: ArrayLike | None = None,
     time_limit: float | None = None,
     mip_gap: float | None = None,
+    progress: bool = False,
 ) -> ShiftSchedule:
     """Agents per shift pattern covering every interval's requirement at least cost.
 
@@ -294,6 +298,9 @@ def schedule_shifts(
         is returned with ``status="time_limit"`` and its proven ``gap``.
     mip_gap : float, optional
         Relative gap at which to stop; default 0 (prove optimality).
+    progress : bool, default False
+        Show the solver's elapsed seconds on standard error (towards ``time_limit``
+        when given); the solver reports no finer progress.
 
     Returns
     -------
@@ -346,13 +353,14 @@ def schedule_shifts(
     options: dict[str, float] = {"mip_rel_gap": 0.0 if mip_gap is None else float(mip_gap)}
     if time_limit is not None:
         options["time_limit"] = float(time_limit)
-    result = milp(
-        price,
-        integrality=np.ones(matrix.shape[0]),
-        constraints=LinearConstraint(matrix.T.astype(np.float64), lb=need, ub=np.inf),
-        bounds=Bounds(0, np.inf),
-        options=options,
-    )
+    with progress_clock("schedule_shifts: HiGHS", enabled=progress, limit=time_limit):
+        result = milp(
+            price,
+            integrality=np.ones(matrix.shape[0]),
+            constraints=LinearConstraint(matrix.T.astype(np.float64), lb=need, ub=np.inf),
+            bounds=Bounds(0, np.inf),
+            options=options,
+        )
     if result.x is None:
         if result.status == 1:
             raise ConvergenceError(
