@@ -1,9 +1,10 @@
 r"""Open every page of the built docs site in headless Chromium and check what a reader sees.
 
-Usage: python .ci/check_docs_site.py SITE_DIR [--chromium PATH] [--jobs N]
+Usage: python .ci/check_docs_site.py SITE_DIR [--chromium PATH]
 
-The site is served on 127.0.0.1 (http.server in a thread) and each page is loaded by
-Chromium with ``--dump-dom``, which prints the DOM after the page's scripts ran. The check
+The site is served on 127.0.0.1 (http.server in a thread) and each page is loaded in one
+headless Chromium driven over the DevTools protocol (``--remote-debugging-pipe``); the DOM
+is read after the page's load event and its scripts ran. The check
 fails, naming the page and the offending text, when
 
 * raw LaTeX delimiters (``\(``, ``\[``) are visible in the rendered text, or a formula
@@ -22,10 +23,13 @@ host except 127.0.0.1 to "not found", so the check sends no traffic off this mac
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
+import contextlib
 import functools
 import http.server
+import json
+import os
 import re
+import select
 import shutil
 import subprocess
 import sys
@@ -36,6 +40,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 CHROMIUM_FLAGS = (
     "--headless",
@@ -157,21 +162,102 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             self.server.misses.append(self.path)
 
 
-def dump_dom(chromium: str, url: str) -> str:
-    """The DOM of ``url`` after its scripts ran, from a fresh headless Chromium."""
-    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
-        cmd = [
-            chromium,
-            *CHROMIUM_FLAGS,
-            f"--user-data-dir={profile}",
-            "--virtual-time-budget=5000",
-            "--dump-dom",
-            url,
-        ]
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
-    if done.returncode != 0 or "<html" not in done.stdout:
-        raise RuntimeError(f"chromium failed on {url} (exit {done.returncode}):\n{done.stderr}")
-    return done.stdout
+class Browser:
+    """One headless Chromium, driven over the DevTools protocol on a pipe (fds 3 and 4).
+
+    ``--remote-debugging-pipe`` needs no port and no WebSocket client: messages are JSON
+    separated by NUL bytes. One browser for all pages keeps the check to seconds.
+    """
+
+    def __init__(self, chromium: str, timeout: float = 60.0) -> None:
+        self.timeout = timeout
+        self._profile = tempfile.TemporaryDirectory(prefix="chromium-profile-")
+        to_browser_r, self._to_browser = os.pipe()
+        self._from_browser, from_browser_w = os.pipe()
+
+        def wire() -> None:  # in the child, before exec: the pipe ends become fds 3 and 4
+            os.dup2(to_browser_r, 3)
+            os.dup2(from_browser_w, 4)
+
+        self._proc = subprocess.Popen(
+            [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={self._profile.name}",
+             "--remote-debugging-pipe", "about:blank"],
+            pass_fds=(3, 4), preexec_fn=wire,
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        os.close(to_browser_r)
+        os.close(from_browser_w)
+        self._buffer = b""
+        self._next_id = 0
+        self.events: list[dict[str, Any]] = []
+        target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        attached = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})
+        self._session = attached["sessionId"]
+        self.call("Page.enable", session=True)
+
+    def _receive(self, deadline: float) -> dict[str, Any]:
+        while b"\0" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self._from_browser], [], [], left)[0]:
+                raise TimeoutError("chromium did not answer in time")
+            chunk = os.read(self._from_browser, 1 << 16)
+            if not chunk:
+                err = self._proc.stderr.read().decode(errors="replace") if self._proc.stderr else ""
+                raise RuntimeError(f"chromium exited ({self._proc.poll()}):\n{err[-2000:]}")
+            self._buffer += chunk
+        message, self._buffer = self._buffer.split(b"\0", 1)
+        decoded: dict[str, Any] = json.loads(message)
+        return decoded
+
+    def call(
+        self, method: str, params: dict[str, Any] | None = None, *, session: bool = False
+    ) -> dict[str, Any]:
+        """Send one command and return its result (events seen meanwhile are kept)."""
+        self._next_id += 1
+        message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = self._session
+        os.write(self._to_browser, json.dumps(message).encode() + b"\0")
+        deadline = time.monotonic() + self.timeout
+        while True:
+            answer = self._receive(deadline)
+            if answer.get("id") == self._next_id:
+                if "error" in answer:
+                    raise RuntimeError(f"{method}: {answer['error']}")
+                result: dict[str, Any] = answer.get("result", {})
+                return result
+            self.events.append(answer)
+
+    def dom(self, url: str) -> str:
+        """The DOM of ``url`` after its load event and its scripts ran."""
+        self.events.clear()
+        navigated = self.call("Page.navigate", {"url": url}, session=True)
+        if "errorText" in navigated:
+            raise RuntimeError(f"chromium could not open {url}: {navigated['errorText']}")
+        deadline = time.monotonic() + self.timeout
+        while not any(e.get("method") == "Page.loadEventFired" for e in self.events):
+            self.events.append(self._receive(deadline))
+        # Let anything the page's scripts scheduled on load run before reading the DOM.
+        settle = "new Promise(r => setTimeout(() => r(document.documentElement.outerHTML), 200))"
+        answer = self.call(
+            "Runtime.evaluate",
+            {"expression": settle, "awaitPromise": True, "returnByValue": True},
+            session=True,
+        )
+        return str(answer["result"]["value"])
+
+    def close(self) -> None:
+        """Close the browser and remove its profile."""
+        with contextlib.suppress(RuntimeError, TimeoutError, OSError):
+            self.call("Browser.close")
+        try:
+            self._proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait()
+        os.close(self._to_browser)
+        os.close(self._from_browser)
+        self._profile.cleanup()
 
 
 def _context(text: str, match: re.Match[str], width: int = 70) -> str:
@@ -184,21 +270,21 @@ def _page_url(site: Path, page: Path) -> str:
     return rel[: -len("index.html")] if rel.endswith("index.html") else rel
 
 
-def check(site: Path, chromium: str, jobs: int) -> list[str]:
+def check(site: Path, chromium: str) -> list[str]:
     """Every problem found on the site, one line each (empty: the site is fine)."""
+    pages = sorted(site.rglob("*.html"))
+    if not pages:
+        return [f"no HTML pages under {site}"]
+    urls = [_page_url(site, p) for p in pages]
+    browser = Browser(chromium)  # before the server's thread: Popen's preexec_fn forks
     server = _Server(("127.0.0.1", 0), functools.partial(_Handler, directory=str(site)))
     server.misses = []
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
-    pages = sorted(site.rglob("*.html"))
-    if not pages:
-        return [f"no HTML pages under {site}"]
     try:
-        with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-            urls = [_page_url(site, p) for p in pages]
-            dumped = pool.map(lambda u: read_dom(dump_dom(chromium, base + u)), urls)
-            doms = dict(zip(urls, dumped, strict=True))
+        doms = {url: read_dom(browser.dom(base + url)) for url in urls}
     finally:
+        browser.close()
         server.shutdown()
 
     problems: list[str] = []
@@ -240,10 +326,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", type=Path, help="the built site (mkdocs build --site-dir)")
     parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
-    parser.add_argument("--jobs", type=int, default=2, help="Chromium processes at once")
     args = parser.parse_args(argv)
     start = time.monotonic()
-    problems = check(args.site.resolve(), args.chromium, args.jobs)
+    problems = check(args.site.resolve(), args.chromium)
     took = time.monotonic() - start
     if problems:
         print(f"\nDOCS SITE CHECK FAILED ({len(problems)} problems, {took:.1f}s):", file=sys.stderr)
