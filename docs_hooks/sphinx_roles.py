@@ -67,35 +67,45 @@ class SphinxRoles(Extension):
                 )
 
     @staticmethod
-    def _lookup(root: Object, path: str) -> str | None:
+    def _node(root: Object, path: str) -> Any:
+        """The object at ``path`` (aliases followed), or None."""
         parts = path.split(".")
         if parts[0] != root.name:
             return None
         node: Any = root
         for part in parts[1:]:
             try:
-                node = (
-                    node.get_member(part)
-                    if not node.is_alias
-                    else node.final_target.get_member(part)
-                )
+                node = (node.final_target if node.is_alias else node).get_member(part)
             except Exception:
                 return None
-        return _final_path(node)
+        return node
+
+    def _lookup(self, root: Object, path: str, role: str) -> str | None:
+        node = self._node(root, path)
+        if node is None:
+            return None
+        found = _final_path(node)
+        if found and role != "mod" and not node.is_alias and node.is_module:
+            # ``servicekit.metrics`` exports ``backlog`` from ``servicekit.metrics.backlog``:
+            # griffe sees the submodule under that name, Python (and the docstring) the
+            # function. A function or class role means the same-named object inside.
+            inner = self._node(root, f"{found}.{node.name}")
+            return _final_path(inner) if inner is not None else found
+        return found
 
     def _resolve(
-        self, target: str, obj: Object, pkg: Object, by_name: dict[str, set[str]]
+        self, role: str, target: str, obj: Object, pkg: Object, by_name: dict[str, set[str]]
     ) -> str | None:
         target = target.removesuffix("()")
-        found = self._lookup(pkg, target)
-        if found:
-            return found
+        paths = [target]
         scope: Object | None = obj
         while scope is not None:
-            found = self._lookup(pkg, f"{scope.path}.{target}")
+            paths.append(f"{scope.path}.{target}")
+            scope = scope.parent
+        for path in paths:
+            found = self._lookup(pkg, path, role)
             if found:
                 return found
-            scope = scope.parent
         candidates = {p for p in by_name.get(target.rsplit(".", 1)[-1], ()) if p.endswith(target)}
         if len(candidates) == 1:
             return candidates.pop()
@@ -113,7 +123,9 @@ class SphinxRoles(Extension):
             title = target.rsplit(".", 1)[-1] if body.lstrip("!").startswith("~") else target
         code = f"<code>{html.escape(title)}</code>"
         identifier = (
-            None if body.startswith("!") else self._resolve(target.lstrip("~"), obj, pkg, by_name)
+            None
+            if body.startswith("!")
+            else self._resolve(m["role"], target.lstrip("~"), obj, pkg, by_name)
         )
         if identifier is None:
             return code

@@ -62,6 +62,9 @@ def test_short_names_resolve_to_the_object_and_unknown_targets_are_code(package:
         '<autoref optional identifier="servicekit.metrics.proportion.Proportion">'
         "<code>Proportion</code></autoref>" in metrics
     )
+    # ``backlog`` is both a submodule and the function it defines (exported by the package):
+    # a function role means the function.
+    assert 'identifier="servicekit.metrics.backlog.backlog"><code>backlog</code>' in metrics
     cli = package["metrics._cli"].docstring.value
     assert "Only <code>argparse</code> is imported" in cli  # another package: code, no link
 
