@@ -49,11 +49,11 @@ def test_demo_exits_0_quietly_and_prints_every_section(
     assert done.stdout.startswith("servicekit demo:")
 
 
-def test_demo_is_fast_and_touches_no_files(
+def test_demo_touches_no_files(
     demo: tuple[subprocess.CompletedProcess[str], float, Path],
 ) -> None:
-    _, seconds, home = demo
-    assert seconds < 30, f"the demo took {seconds:.1f} s"
+    # Its speed (under 30 s on 2 cores) is measured by benchmarks/bench_demo.py, not here.
+    _, _, home = demo
     assert list(home.iterdir()) == []  # nothing written to HOME or the working folder
 
 
@@ -145,14 +145,12 @@ def test_demo_plots_refuses_a_bad_folder_in_one_line(tmp_path: Path, where: str)
     file = tmp_path / "taken.png"
     file.write_text("not a folder")
     target = file if where == "a file" else file / "charts"
-    started = time.perf_counter()
     done = _servicekit(["demo", "--plots", str(target)], tmp_path)
     assert done.returncode == 1
     assert done.stdout == ""  # refused before the demo's work
     lines = done.stderr.splitlines()
     assert len(lines) == 1, done.stderr
     assert lines[0].startswith(f"servicekit demo: error: --plots {target}: ")
-    assert time.perf_counter() - started < 20
 
 
 def test_demo_plots_without_matplotlib_names_the_extra(tmp_path: Path) -> None:
