@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import real_data
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SCRIPTS = sorted(p for p in EXAMPLES.glob("*.py") if p.name != "example_data.py")
 
@@ -69,3 +71,26 @@ def test_the_quickstart_runs_on_built_in_data_outside_the_repository(tmp_path: P
     for area in ("metrics", "churn", "classify", "recommend", "forecast", "optimize", "insights"):
         assert f"== {area}" in done.stdout or f"+ {area}" in done.stdout, area
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "script", [s for s in SCRIPTS if s.name != "quickstart.py"], ids=lambda p: p.name
+)
+def test_every_example_runs_on_the_real_data(script: Path, tmp_path: Path) -> None:
+    # As a user runs it: a subprocess with a minimal environment, from another folder, the
+    # data folder given through SERVICEKIT_DATA; so the examples never rot.
+    folder = real_data()
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "SERVICEKIT_DATA": str(folder)}
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+    assert done.stdout.strip(), f"{script.name} printed nothing"
